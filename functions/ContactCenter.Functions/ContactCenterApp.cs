@@ -1,0 +1,82 @@
+using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Extensions;
+using ContactCenter.Functions.Functions;
+using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Local;
+
+namespace ContactCenter.Functions;
+
+/// <summary>Builds the web application: the same app under the Functions host and in local mode.</summary>
+public static class ContactCenterApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder);
+        var hosting = HostingEnvironment.From(builder.Configuration);
+
+        if (hosting.Mode == HostingMode.FunctionsHost)
+        {
+            // The host talks to the handler over loopback only, on the port it chose.
+            if (hosting.ParsedPort is { } port)
+            {
+                builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            }
+            builder.Logging.AddJsonConsole(options => options.IncludeScopes = true);
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            {
+                builder.WebHost.UseUrls(HostingEnvironment.DefaultLocalUrl);
+            }
+            builder.Logging.AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        builder.Services.AddContactCenter(builder.Configuration, hosting);
+        var app = builder.Build();
+        app.MapContactCenter(hosting);
+        return app;
+    }
+
+    public static WebApplication MapContactCenter(this WebApplication app, HostingEnvironment hosting)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapHttpFunction<HealthFunction>(FunctionCatalog.Health);
+        app.MapTriggeredFunction<AcsEventsFunction>(FunctionCatalog.AcsEvents);
+        app.MapTriggeredFunction<InboundEventsFunction>(FunctionCatalog.InboundEvents);
+        app.MapTriggeredFunction<HeartbeatFunction>(FunctionCatalog.Heartbeat);
+
+        if (hosting.Mode == HostingMode.Local)
+        {
+            app.MapAcsSimulator();
+            app.MapLocalAdmin();
+            app.Lifetime.ApplicationStarted.Register(() => PrintLocalUrls(app));
+        }
+        return app;
+    }
+
+    private static void PrintLocalUrls(WebApplication app)
+    {
+        var baseUrl = app.Urls.FirstOrDefault()?.TrimEnd('/') ?? HostingEnvironment.DefaultLocalUrl;
+        var store = app.Services.GetRequiredService<ContactCenter.Core.State.IStateStore>().Kind;
+        const string json = "-H 'content-type: application/json' -d";
+        Console.WriteLine($$"""
+
+            Contact center running in local mode ({{store}} store), listening on {{baseUrl}}
+              Health:           {{baseUrl}}/api/health
+              Simulate an SMS:  curl -X POST {{baseUrl}}/simulator/sms {{json}} '{"from":"+14255550100","to":"+18005550199","message":"hello"}'
+              Simulate a call:  curl -X POST {{baseUrl}}/simulator/calls {{json}} '{"from":"+14255550100","to":"+18005550199"}'
+              Run a function:   curl -X POST {{baseUrl}}/admin/functions/Heartbeat {{json}} '{}'
+              Dead letters:     {{baseUrl}}/admin/local/dead-letters
+            Press Ctrl+C to stop.
+
+            """);
+    }
+}

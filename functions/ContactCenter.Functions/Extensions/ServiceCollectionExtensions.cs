@@ -1,0 +1,133 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using ContactCenter.Azure.Tables;
+using ContactCenter.Core.Events;
+using ContactCenter.Core.Operations;
+using ContactCenter.Core.State;
+using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Functions;
+using ContactCenter.Functions.Local;
+using ContactCenter.Functions.Telemetry;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace ContactCenter.Functions.Extensions;
+
+/// <summary>The composition root: which implementation serves each contract, decided from validated settings.</summary>
+public static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddContactCenter(this IServiceCollection services, IConfiguration configuration, HostingEnvironment hosting)
+    {
+        services.AddSingleton(hosting);
+        services.TryAddSingletonTimeProvider();
+        services.AddOptionsWithValidateOnStart<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section));
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<LocalHostOptions>().Bind(configuration.GetSection(LocalHostOptions.Section));
+        services.AddSingleton<IValidateOptions<LocalHostOptions>, LocalHostOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<HostingEnvironmentCheck>();
+        services.AddSingleton<IValidateOptions<HostingEnvironmentCheck>, HostingEnvironmentValidator>();
+        services.AddOptionsWithValidateOnStart<TelemetryOptions>().Configure(options =>
+        {
+            options.ConnectionString = configuration[TelemetryOptions.ConnectionStringVariable];
+            options.AuthenticationString = configuration[TelemetryOptions.AuthenticationStringVariable];
+        });
+        services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
+
+        services.AddSingleton<IStateStore>(CreateStateStore);
+        services.AddSingleton<InboundEventProcessor>();
+        services.AddSingleton<Heartbeats>();
+
+        services.AddSingleton<HealthFunction>();
+        services.AddSingleton<AcsEventsFunction>();
+        services.AddSingleton<InboundEventsFunction>();
+        services.AddSingleton<HeartbeatFunction>();
+
+        if (hosting.Mode == HostingMode.Local)
+        {
+            services.AddSingleton(provider => ActivatorUtilities.CreateInstance<LocalFunctionsHost>(provider, FunctionCatalog.All));
+            services.AddHostedService(provider => provider.GetRequiredService<LocalFunctionsHost>());
+        }
+
+        services.AddProblemDetails();
+        services.AddContactCenterTelemetry(configuration);
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static IStateStore CreateStateStore(IServiceProvider provider)
+    {
+        var storage = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
+        {
+            return new TableStateStore(new TableServiceClient(storage.ConnectionString, TableClientOptions()));
+        }
+        if (!string.IsNullOrWhiteSpace(storage.TableServiceUri))
+        {
+            return new TableStateStore(new TableServiceClient(new Uri(storage.TableServiceUri), Credential(storage.ManagedIdentityClientId), TableClientOptions()));
+        }
+        return new InMemoryStateStore(provider.GetRequiredService<TimeProvider>());
+    }
+
+    private static TableClientOptions TableClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 3;
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        return options;
+    }
+
+    /// <summary>The user-assigned identity when its client id is given, else the default chain (developer sign-in locally).</summary>
+    internal static TokenCredential Credential(string? managedIdentityClientId) =>
+        string.IsNullOrWhiteSpace(managedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(managedIdentityClientId));
+
+    private static void AddContactCenterTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Azure SDK clients emit spans only when asked to.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var version = typeof(ServiceCollectionExtensions).Assembly.GetName().Version?.ToString() ?? "0.0.0";
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("contact-center", serviceVersion: version))
+            .WithTracing(tracing => tracing
+                .AddSource(ContactCenterTelemetry.Name, "Azure.*")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics
+                .AddMeter(ContactCenterTelemetry.Name)
+                .AddAspNetCoreInstrumentation())
+            .WithLogging(logging => { }, options =>
+            {
+                options.IncludeFormattedMessage = true;
+                options.IncludeScopes = true;
+            });
+
+        var connectionString = configuration[TelemetryOptions.ConnectionStringVariable];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            var telemetry = new TelemetryOptions { ConnectionString = connectionString, AuthenticationString = configuration[TelemetryOptions.AuthenticationStringVariable] };
+            otel.UseAzureMonitorExporter(options =>
+            {
+                options.ConnectionString = connectionString;
+                if (telemetry.UsesEntraId)
+                {
+                    // Local authentication can then be disabled on the Application Insights resource.
+                    options.Credential = Credential(telemetry.EntraClientId);
+                }
+            });
+        }
+    }
+}

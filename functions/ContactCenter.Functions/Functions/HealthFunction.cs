@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Reflection;
+using ContactCenter.Core.Operations;
+using ContactCenter.Core.State;
+using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Local;
+using Cronos;
+
+namespace ContactCenter.Functions.Functions;
+
+/// <summary>
+/// GET /api/health: can the app reach its state, and are scheduled jobs running? 200 when the store answers
+/// (status "degraded" when the heartbeat is stale), 503 when it does not.
+/// </summary>
+public sealed class HealthFunction(IStateStore store, Heartbeats heartbeats, HostingEnvironment hosting, TimeProvider timeProvider,
+    IServiceProvider services, ILogger<HealthFunction> logger) : IHttpFunction
+{
+    private static readonly string Version =
+        typeof(HealthFunction).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public async Task<IResult> HandleAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        var started = Stopwatch.GetTimestamp();
+        StoreHealth storeHealth;
+        HeartbeatHealth? heartbeatHealth = null;
+        try
+        {
+            await store.PingAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            storeHealth = new StoreHealth(store.Kind, true, Stopwatch.GetElapsedTime(started).TotalMilliseconds, null);
+            heartbeatHealth = await HeartbeatAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Health check could not reach the {StoreKind} store.", store.Kind);
+            storeHealth = new StoreHealth(store.Kind, false, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ex.GetType().Name + ": " + ex.Message);
+        }
+
+        var status = !storeHealth.Reachable ? "unhealthy" : heartbeatHealth?.Stale == true ? "degraded" : "healthy";
+        var local = services.GetService<LocalFunctionsHost>()?.Snapshot();
+        var report = new HealthReport(status, hosting.Mode == HostingMode.Local ? "local" : "functions-host", Version,
+            timeProvider.GetUtcNow(), storeHealth, heartbeatHealth, local);
+        return TypedResults.Json(report, ApiJsonContext.Default.HealthReport,
+            statusCode: storeHealth.Reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private async Task<HeartbeatHealth> HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var last = await heartbeats.GetAsync(HeartbeatFunction.JobName, cancellationToken);
+        var now = timeProvider.GetUtcNow();
+        var interval = ScheduleInterval(FunctionCatalog.HeartbeatSchedule, now);
+        // Three missed runs in a row mean the timer (or the host firing it) is not running.
+        var stale = last is not null && now - last.LastRunAt > 3 * interval;
+        return new HeartbeatHealth(last?.LastRunAt, last?.Runs ?? 0, interval.TotalSeconds, stale);
+    }
+
+    internal static TimeSpan ScheduleInterval(string schedule, DateTimeOffset now)
+    {
+        var cron = CronExpression.Parse(schedule, CronFormat.IncludeSeconds);
+        var next = cron.GetNextOccurrence(now, TimeZoneInfo.Utc) ?? now;
+        var after = cron.GetNextOccurrence(next, TimeZoneInfo.Utc) ?? next;
+        return after - next;
+    }
+}
+
+public sealed record HealthReport(string Status, string Mode, string Version, DateTimeOffset CheckedAt,
+    StoreHealth Store, HeartbeatHealth? Heartbeat, LocalHostSnapshot? Local);
+
+public sealed record StoreHealth(string Kind, bool Reachable, double LatencyMs, string? Error);
+
+public sealed record HeartbeatHealth(DateTimeOffset? LastRunAt, long Runs, double IntervalSeconds, bool Stale);

@@ -1,0 +1,375 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Hosting;
+using Cronos;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace ContactCenter.Functions.Local;
+
+/// <summary>
+/// Local mode's stand-in for the Azure Functions host. It owns in-process queues for the Service Bus queues the
+/// functions bind to, fires timer triggers on their NCRONTAB schedules, and delivers Event Grid events — always by
+/// POSTing the host's invocation payload to the app's own function endpoints over HTTP, so local mode exercises
+/// exactly the code the real host calls. Failed deliveries are retried and finally dead-lettered, as Service Bus does.
+/// </summary>
+public sealed class LocalFunctionsHost : IHostedService, IDisposable
+{
+    private readonly IReadOnlyList<FunctionDefinition> _functions;
+    private readonly IServer _server;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly LocalHostOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<LocalFunctionsHost> _logger;
+    private readonly Dictionary<string, Channel<LocalMessage>> _sources = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+    private readonly Lock _idleGate = new();
+    private TaskCompletionSource _idle = NewCompletedIdle();
+    private HttpClient? _http;
+    private long _pending;
+    private long _delivered;
+
+    public LocalFunctionsHost(IReadOnlyList<FunctionDefinition> functions, IServer server, IHostApplicationLifetime lifetime,
+        IOptions<LocalHostOptions> options, TimeProvider timeProvider, ILogger<LocalFunctionsHost> logger)
+    {
+        _functions = functions;
+        _server = server;
+        _lifetime = lifetime;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        foreach (var function in functions.Where(f => f.Trigger is ServiceBusTrigger or EventGridTrigger))
+        {
+            _sources[SourceOf(function)] = Channel.CreateUnbounded<LocalMessage>();
+        }
+    }
+
+    /// <summary>The address the handler listens on, known once the server has started.</summary>
+    public Uri? BaseAddress => _http?.BaseAddress;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The server's address is only known once Kestrel is listening.
+        _lifetime.ApplicationStarted.Register(StartLoops);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_loops).WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        _http?.Dispose();
+    }
+
+    /// <summary>Sends a message to a Service Bus queue, as another service (or an output binding) would.</summary>
+    public string SendToQueue(string queueName, string body, string? sessionId = null, string? messageId = null)
+    {
+        var source = $"servicebus:{queueName}";
+        if (!_sources.TryGetValue(source, out var channel))
+        {
+            // No function listens on this queue: keep the message visible instead of dropping it.
+            var orphan = new LocalMessage(messageId ?? Guid.NewGuid().ToString("N"), body, sessionId, _timeProvider.GetUtcNow());
+            _deadLetters.Enqueue(new DeadLetter(queueName, orphan.MessageId, body, "No function is triggered by this queue.", 0, _timeProvider.GetUtcNow()));
+            return orphan.MessageId;
+        }
+        var message = new LocalMessage(messageId ?? Guid.NewGuid().ToString("N"), body, sessionId, _timeProvider.GetUtcNow());
+        Enqueue(channel, message);
+        return message.MessageId;
+    }
+
+    /// <summary>Publishes one Event Grid event to every Event Grid-triggered function, as an Event Grid subscription would.</summary>
+    public string PublishEvent(JsonObject gridEvent)
+    {
+        var id = gridEvent["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString();
+        foreach (var function in _functions.Where(f => f.Trigger is EventGridTrigger))
+        {
+            Enqueue(_sources[SourceOf(function)], new LocalMessage(id, gridEvent.ToJsonString(), null, _timeProvider.GetUtcNow()));
+        }
+        return id;
+    }
+
+    /// <summary>Runs a timer-triggered function now, as the host's admin endpoint does.</summary>
+    public async Task<HttpStatusCode> FireTimerAsync(FunctionDefinition function, bool isPastDue = false, CancellationToken cancellationToken = default)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var timer = (TimerTrigger)function.Trigger;
+        var next = CronExpression.Parse(timer.Schedule, CronFormat.IncludeSeconds).GetNextOccurrence(now, TimeZoneInfo.Utc);
+        var data = new JsonObject
+        {
+            [timer.Name] = new JsonObject
+            {
+                ["Schedule"] = new JsonObject { ["AdjustForDST"] = true },
+                ["ScheduleStatus"] = new JsonObject { ["Last"] = now.ToString("O"), ["Next"] = next?.ToString("O"), ["LastUpdated"] = now.ToString("O") },
+                ["IsPastDue"] = isPastDue,
+            },
+        };
+        var (status, _) = await InvokeAsync(function, data, new JsonObject(), cancellationToken);
+        return status;
+    }
+
+    /// <summary>Completes when every queued message has been delivered or dead-lettered, including the messages they caused.</summary>
+    public Task WaitForIdleAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_idleGate)
+        {
+            return _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public IReadOnlyCollection<DeadLetter> DeadLetters => _deadLetters.ToArray();
+
+    public LocalHostSnapshot Snapshot() => new(
+        _sources.ToDictionary(s => s.Key, s => s.Value.Reader.Count),
+        Interlocked.Read(ref _pending), Interlocked.Read(ref _delivered), _deadLetters.Count);
+
+    private void StartLoops()
+    {
+        var address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The server reports no listening address.");
+        _http = new HttpClient { BaseAddress = Loopback(address), Timeout = TimeSpan.FromMinutes(5) };
+        foreach (var function in _functions)
+        {
+            switch (function.Trigger)
+            {
+                case ServiceBusTrigger or EventGridTrigger:
+                    _loops.Add(Task.Run(() => DeliverLoopAsync(function, _sources[SourceOf(function)], _stopping.Token)));
+                    break;
+                case TimerTrigger when _options.RunTimers:
+                    _loops.Add(Task.Run(() => TimerLoopAsync(function, _stopping.Token)));
+                    break;
+            }
+        }
+    }
+
+    private void Enqueue(Channel<LocalMessage> channel, LocalMessage message)
+    {
+        lock (_idleGate)
+        {
+            if (_pending++ == 0)
+            {
+                _idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+        if (!channel.Writer.TryWrite(message))
+        {
+            Settle();
+            throw new InvalidOperationException("The local queue is closed.");
+        }
+    }
+
+    private void Settle()
+    {
+        lock (_idleGate)
+        {
+            if (--_pending == 0)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    private async Task DeliverLoopAsync(FunctionDefinition function, Channel<LocalMessage> channel, CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var message in channel.Reader.ReadAllAsync(stopping))
+            {
+                try
+                {
+                    await DeliverWithRetriesAsync(function, message, stopping);
+                }
+                finally
+                {
+                    Settle();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Delivers in order, retrying in place so a session-like FIFO order holds; dead-letters after MaxDeliveryCount.</summary>
+    private async Task DeliverWithRetriesAsync(FunctionDefinition function, LocalMessage message, CancellationToken stopping)
+    {
+        string reason = "unknown";
+        for (var delivery = 1; delivery <= _options.MaxDeliveryCount; delivery++)
+        {
+            try
+            {
+                var (data, metadata) = Payload(function, message, delivery);
+                var (status, _) = await InvokeAsync(function, data, metadata, stopping);
+                if ((int)status is >= 200 and < 300)
+                {
+                    Interlocked.Increment(ref _delivered);
+                    return;
+                }
+                reason = $"{function.Name} answered {(int)status} on delivery {delivery}.";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !stopping.IsCancellationRequested)
+            {
+                reason = $"{function.Name} could not be reached on delivery {delivery}: {ex.Message}";
+            }
+            _logger.LogWarning("Delivery of {MessageId} to {FunctionName} failed: {Reason}", message.MessageId, function.Name, reason);
+            if (delivery < _options.MaxDeliveryCount && _options.RetryDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.RetryDelay, _timeProvider, stopping);
+            }
+        }
+        _logger.LogError("Dead-lettered {MessageId} after {Count} deliveries to {FunctionName}: {Reason}",
+            message.MessageId, _options.MaxDeliveryCount, function.Name, reason);
+        _deadLetters.Enqueue(new DeadLetter(SourceOf(function), message.MessageId, message.Body, reason, _options.MaxDeliveryCount, _timeProvider.GetUtcNow()));
+    }
+
+    private (JsonObject Data, JsonObject Metadata) Payload(FunctionDefinition function, LocalMessage message, int deliveryCount)
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (function.Trigger is EventGridTrigger grid)
+        {
+            return (new JsonObject { [grid.Name] = JsonNode.Parse(message.Body) }, new JsonObject());
+        }
+        var trigger = (ServiceBusTrigger)function.Trigger;
+        return (new JsonObject { [trigger.Name] = message.Body }, new JsonObject
+        {
+            ["MessageId"] = message.MessageId,
+            ["DeliveryCount"] = deliveryCount,
+            ["SessionId"] = message.SessionId,
+            ["EnqueuedTimeUtc"] = message.EnqueuedAt.UtcDateTime.ToString("O"),
+            ["ContentType"] = "application/json",
+        });
+    }
+
+    private async Task TimerLoopAsync(FunctionDefinition function, CancellationToken stopping)
+    {
+        var trigger = (TimerTrigger)function.Trigger;
+        var schedule = CronExpression.Parse(trigger.Schedule, CronFormat.IncludeSeconds);
+        try
+        {
+            if (trigger.RunOnStartup)
+            {
+                await FireSafelyAsync(function, stopping);
+            }
+            while (!stopping.IsCancellationRequested)
+            {
+                var now = _timeProvider.GetUtcNow();
+                var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
+                if (next is null)
+                {
+                    return;
+                }
+                await Task.Delay(next.Value - now, _timeProvider, stopping);
+                await FireSafelyAsync(function, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FireSafelyAsync(FunctionDefinition function, CancellationToken stopping)
+    {
+        try
+        {
+            var status = await FireTimerAsync(function, cancellationToken: stopping);
+            if ((int)status >= 300)
+            {
+                _logger.LogWarning("Timer function {FunctionName} answered {Status}.", function.Name, (int)status);
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            _logger.LogWarning(ex, "Timer function {FunctionName} could not be reached.", function.Name);
+        }
+    }
+
+    private async Task<(HttpStatusCode Status, InvocationResponse? Response)> InvokeAsync(
+        FunctionDefinition function, JsonObject data, JsonObject metadata, CancellationToken cancellationToken)
+    {
+        var http = _http ?? throw new InvalidOperationException("The local host has not started yet.");
+        metadata["sys"] = new JsonObject
+        {
+            ["MethodName"] = function.Name,
+            ["UtcNow"] = _timeProvider.GetUtcNow().UtcDateTime.ToString("O"),
+            ["RandGuid"] = Guid.NewGuid().ToString(),
+        };
+        var payload = new JsonObject { ["Data"] = data, ["Metadata"] = metadata };
+        using var request = new HttpRequestMessage(HttpMethod.Post, function.HandlerPath.TrimStart('/'))
+        {
+            Content = new StringContent(payload.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(FunctionEndpoints.InvocationIdHeader, Guid.NewGuid().ToString());
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return (response.StatusCode, null);
+        }
+        var body = await response.Content.ReadFromJsonAsync(ProtocolJsonContext.Default.InvocationResponse, cancellationToken);
+        if (body is not null)
+        {
+            foreach (var line in body.Logs)
+            {
+                _logger.LogInformation("[{FunctionName}] {Line}", function.Name, line);
+            }
+            RouteOutputs(function, body);
+        }
+        return (response.StatusCode, body);
+    }
+
+    /// <summary>What the host does with Outputs: each Service Bus output value (or array of values) becomes a message.</summary>
+    private void RouteOutputs(FunctionDefinition function, InvocationResponse response)
+    {
+        foreach (var output in function.Outputs.OfType<ServiceBusOutput>())
+        {
+            if (!response.Outputs.TryGetValue(output.Name, out var value) || value is null)
+            {
+                continue;
+            }
+            var messages = value is JsonArray array ? array.ToList() : [value];
+            foreach (var message in messages.Where(m => m is not null))
+            {
+                var body = message is JsonValue v && v.TryGetValue<string>(out var text) ? text : message!.ToJsonString();
+                SendToQueue(output.QueueName, body);
+            }
+        }
+    }
+
+    private static string SourceOf(FunctionDefinition function) => function.Trigger switch
+    {
+        ServiceBusTrigger sb => $"servicebus:{sb.QueueName}",
+        EventGridTrigger => $"eventgrid:{function.Name}",
+        _ => throw new ArgumentException($"{function.Name} has no message source.", nameof(function)),
+    };
+
+    private static Uri Loopback(string address)
+    {
+        var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        var host = uri.Host is "localhost" or "[::]" or "0.0.0.0" or "::" ? "127.0.0.1" : uri.Host;
+        return new UriBuilder(uri.Scheme, host, uri.Port).Uri;
+    }
+
+    private static TaskCompletionSource NewCompletedIdle()
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        idle.SetResult();
+        return idle;
+    }
+
+    private sealed record LocalMessage(string MessageId, string Body, string? SessionId, DateTimeOffset EnqueuedAt);
+}
+
+public sealed record DeadLetter(string Source, string MessageId, string Body, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);
+
+public sealed record LocalHostSnapshot(Dictionary<string, int> QueueDepths, long InFlight, long Delivered, int DeadLettered);
