@@ -9,10 +9,13 @@ namespace ContactCenter.Functions;
 /// <summary>Builds the web application: the same app under the Functions host and in local mode.</summary>
 public static class ContactCenterApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">Command-line arguments (configuration such as --urls).</param>
+    /// <param name="configuration">Extra configuration sources, applied before the hosting mode is decided (tests use it).</param>
+    /// <param name="services">Service overrides, applied after the app's own registrations (tests use it).</param>
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configuration = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        configure?.Invoke(builder);
+        configuration?.Invoke(builder.Configuration);
         var hosting = HostingEnvironment.From(builder.Configuration);
 
         if (hosting.Mode == HostingMode.FunctionsHost)
@@ -38,6 +41,7 @@ public static class ContactCenterApp
         }
 
         builder.Services.AddContactCenter(builder.Configuration, hosting);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapContactCenter(hosting);
         return app;

@@ -110,9 +110,16 @@ public sealed class TableStateStore(TableServiceClient serviceClient) : IStateSt
         StateKeys.EnsureValidTableName(table);
         var lazy = _tables.GetOrAdd(table, name => new Lazy<Task<TableClient>>(async () =>
         {
-            var client = serviceClient.GetTableClient(name);
-            await client.CreateIfNotExistsAsync(CancellationToken.None);
-            return client;
+            // Not CreateTableIfNotExists: that helper serializes with reflection-based JSON, which fails under
+            // Native AOT; plain create does not, and "already exists" (409) is the outcome we want anyway.
+            try
+            {
+                await serviceClient.CreateTableAsync(name, CancellationToken.None);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+            }
+            return serviceClient.GetTableClient(name);
         }));
         var task = lazy.Value;
         if (task.IsFaulted || task.IsCanceled)

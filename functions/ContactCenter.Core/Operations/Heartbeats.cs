@@ -38,7 +38,7 @@ public sealed class Heartbeats(IStateStore store, TimeProvider timeProvider)
                 }
                 return new HeartbeatStatus(job, now, runs, wasLate);
             }
-            catch (StateStoreException) when (attempt < 5)
+            catch (StateStoreException) when (attempt < 50)
             {
                 // Another run wrote first: read again and merge.
             }
