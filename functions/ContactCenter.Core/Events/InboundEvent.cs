@@ -51,7 +51,7 @@ public sealed record InboundEvent
         }
         catch (ArgumentException ex)
         {
-            throw new InvalidInboundEventException(ex.Message, ex);
+            throw new InvalidInboundEventException($"The message body is not an inbound event: {ex.Message}", ex);
         }
     }
 }

@@ -61,19 +61,16 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
 {
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
-        {
-            return ValidateOptionsResult.Success;
-        }
-        var keys = options.ConnectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => part.Split('=', 2))
-            .Where(kv => kv.Length == 2 && kv[1].Trim().Length > 0)
-            .Select(kv => kv[0].Trim())
-            .ToHashSet(StringComparer.OrdinalIgnoreCase);
-        return keys.Contains("InstrumentationKey")
+        return string.IsNullOrWhiteSpace(options.ConnectionString) || IsUsableConnectionString(options.ConnectionString)
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"{TelemetryOptions.ConnectionStringVariable} has no InstrumentationKey=...; copy the whole connection string from the Application Insights resource.");
     }
+
+    /// <summary>The exporter needs at least InstrumentationKey=...; anything less is reported instead of exported to.</summary>
+    public static bool IsUsableConnectionString(string connectionString) =>
+        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .Any(kv => kv.Length == 2 && kv[0].Trim().Equals("InstrumentationKey", StringComparison.OrdinalIgnoreCase) && kv[1].Trim().Length > 0);
 }
 
 public sealed class HostingEnvironmentValidator(HostingEnvironment hosting) : IValidateOptions<HostingEnvironmentCheck>

@@ -116,7 +116,8 @@ public static class ServiceCollectionExtensions
             });
 
         var connectionString = configuration[TelemetryOptions.ConnectionStringVariable];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        // A malformed value is left to TelemetryOptionsValidator, which names the setting; the exporter's own error does not.
+        if (!string.IsNullOrWhiteSpace(connectionString) && TelemetryOptionsValidator.IsUsableConnectionString(connectionString))
         {
             var telemetry = new TelemetryOptions { ConnectionString = connectionString, AuthenticationString = configuration[TelemetryOptions.AuthenticationStringVariable] };
             otel.UseAzureMonitorExporter(options =>
