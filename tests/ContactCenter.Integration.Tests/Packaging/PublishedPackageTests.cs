@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using ContactCenter.Core.Events;
+using ContactCenter.Functions.Functions;
+using ContactCenter.Functions.Hosting;
+using ContactCenter.Integration.Tests.FunctionApp;
+using ContactCenter.Integration.Tests.Infrastructure;
+
+namespace ContactCenter.Integration.Tests.Packaging;
+
+/// <summary>
+/// `dotnet publish` makes the deployable Functions package, JIT and Native AOT. Both publishes share one class so
+/// they run one after the other (they build the same project).
+/// </summary>
+public sealed class PublishedPackageTests(AzuriteFixture azurite)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Publish_lays_out_host_json_one_folder_per_function_and_the_handler_executable()
+    {
+        var output = await PublishAsync(aot: false);
+
+        Assert.Equal(File.ReadAllText(RepositoryPaths.HostJson), File.ReadAllText(Path.Combine(output, "host.json")));
+        foreach (var function in FunctionCatalog.All)
+        {
+            var json = JsonNode.Parse(File.ReadAllText(Path.Combine(output, function.Name, "function.json")));
+            Assert.True(JsonNode.DeepEquals(function.ToFunctionJson(), json), $"{function.Name}/function.json differs from its declaration");
+        }
+        var executable = Path.Combine(output, "ContactCenter.Functions");
+        Assert.True(File.Exists(executable), "the handler executable named in host.json is missing");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True((File.GetUnixFileMode(executable) & UnixFileMode.UserExecute) != 0);
+        }
+    }
+
+    [Fact]
+    public async Task The_native_aot_package_runs_the_whole_event_path_against_table_storage()
+    {
+        _ = azurite;
+        var output = await PublishAsync(aot: true);
+        var port = AppProcess.FreePort();
+        await using var app = AppProcess.Start(Path.Combine(output, "ContactCenter.Functions"), new Dictionary<string, string>
+        {
+            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
+        });
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
+        var eventId = "aot-" + Guid.NewGuid().ToString("N");
+
+        using var accepted = await client.PostAsync("/AcsEvents", Json(HostPayloads.SmsReceivedEventGridSchema(eventId)), Ct);
+        var queued = JsonNode.Parse(await accepted.Content.ReadAsStringAsync(Ct))!["Outputs"]!["inboundEvents"]!.GetValue<string>();
+        using var first = await client.PostAsync("/InboundEvents", Json(HostPayloads.ServiceBusMessage(queued)), Ct);
+        using var second = await client.PostAsync("/InboundEvents", Json(HostPayloads.ServiceBusMessage(queued, deliveryCount: 2)), Ct);
+        using var timer = await client.PostAsync("/Heartbeat", Json(HostPayloads.Timer()), Ct);
+        using var bad = await client.PostAsync("/AcsEvents", new StringContent("{", Encoding.UTF8, "application/json"), Ct);
+        var health = JsonNode.Parse(await client.GetStringAsync("/api/health", Ct))!;
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(eventId, InboundEvent.FromJson(queued).Id);
+        Assert.Contains("Unhandled", await first.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("Duplicate", await second.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, timer.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("healthy", health["status"]!.GetValue<string>());
+        Assert.Equal("table-storage", health["store"]!["kind"]!.GetValue<string>());
+        Assert.True(health["heartbeat"]!["runs"]!.GetValue<long>() >= 1);
+    }
+
+    private static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
+
+    private static async Task<string> PublishAsync(bool aot)
+    {
+        var output = Directory.CreateTempSubdirectory(aot ? "publish-aot-" : "publish-jit-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        foreach (var argument in new[] { "publish", RepositoryPaths.FunctionsProject, "-c", "Release", "-r", "linux-x64", "-o", output, $"-p:PublishAot={aot}", "--self-contained", aot ? "true" : "false", "-nologo" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"dotnet publish failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        return output;
+    }
+}
