@@ -21,6 +21,8 @@ namespace ContactCenter.Functions.Local;
 /// </summary>
 public sealed class LocalFunctionsHost : IHostedService, IDisposable
 {
+    private static readonly TimeSpan PastDueTolerance = TimeSpan.FromSeconds(1);
+
     private readonly IReadOnlyList<FunctionDefinition> _functions;
     private readonly IServer _server;
     private readonly IHostApplicationLifetime _lifetime;
@@ -29,6 +31,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     private readonly ILogger<LocalFunctionsHost> _logger;
     private readonly Dictionary<string, Channel<LocalMessage>> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _armedTimers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly Lock _idleGate = new();
@@ -133,7 +136,8 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
 
     public LocalHostSnapshot Snapshot() => new(
         _sources.ToDictionary(s => s.Key, s => s.Value.Reader.Count),
-        Interlocked.Read(ref _pending), Interlocked.Read(ref _delivered), _deadLetters.Count);
+        Interlocked.Read(ref _pending), Interlocked.Read(ref _delivered), _deadLetters.Count,
+        new Dictionary<string, DateTimeOffset>(_armedTimers));
 
     private void StartLoops()
     {
@@ -147,8 +151,11 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
                 case ServiceBusTrigger or EventGridTrigger:
                     _loops.Add(Task.Run(() => DeliverLoopAsync(function, _sources[SourceOf(function)], _stopping.Token)));
                     break;
-                case TimerTrigger when _options.RunTimers:
-                    _loops.Add(Task.Run(() => TimerLoopAsync(function, _stopping.Token)));
+                case TimerTrigger timer when _options.RunTimers:
+                    // The first occurrence is fixed now, at start-up, so a loop that begins late still fires it.
+                    var schedule = CronExpression.Parse(timer.Schedule, CronFormat.IncludeSeconds);
+                    var firstDue = schedule.GetNextOccurrence(_timeProvider.GetUtcNow(), TimeZoneInfo.Utc);
+                    _loops.Add(Task.Run(() => TimerLoopAsync(function, schedule, firstDue, _stopping.Token)));
                     break;
             }
         }
@@ -252,26 +259,28 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         });
     }
 
-    private async Task TimerLoopAsync(FunctionDefinition function, CancellationToken stopping)
+    private async Task TimerLoopAsync(FunctionDefinition function, CronExpression schedule, DateTimeOffset? due, CancellationToken stopping)
     {
-        var trigger = (TimerTrigger)function.Trigger;
-        var schedule = CronExpression.Parse(trigger.Schedule, CronFormat.IncludeSeconds);
         try
         {
-            if (trigger.RunOnStartup)
+            if (((TimerTrigger)function.Trigger).RunOnStartup)
             {
-                await FireSafelyAsync(function, stopping);
+                await FireSafelyAsync(function, isPastDue: false, stopping);
             }
-            while (!stopping.IsCancellationRequested)
+            while (due is { } occurrence && !stopping.IsCancellationRequested)
             {
-                var now = _timeProvider.GetUtcNow();
-                var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
-                if (next is null)
+                var wait = occurrence - _timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
                 {
-                    return;
+                    var delay = Task.Delay(wait, _timeProvider, stopping);
+                    _armedTimers[function.Name] = occurrence;
+                    await delay;
                 }
-                await Task.Delay(next.Value - now, _timeProvider, stopping);
-                await FireSafelyAsync(function, stopping);
+                _armedTimers.TryRemove(function.Name, out _);
+                // Like the host: an occurrence that fires noticeably after its time is reported as past due.
+                var now = _timeProvider.GetUtcNow();
+                await FireSafelyAsync(function, isPastDue: now - occurrence > PastDueTolerance, stopping);
+                due = schedule.GetNextOccurrence(now > occurrence ? now : occurrence, TimeZoneInfo.Utc);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -279,11 +288,11 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         }
     }
 
-    private async Task FireSafelyAsync(FunctionDefinition function, CancellationToken stopping)
+    private async Task FireSafelyAsync(FunctionDefinition function, bool isPastDue, CancellationToken stopping)
     {
         try
         {
-            var status = await FireTimerAsync(function, cancellationToken: stopping);
+            var status = await FireTimerAsync(function, isPastDue, stopping);
             if ((int)status >= 300)
             {
                 _logger.LogWarning("Timer function {FunctionName} answered {Status}.", function.Name, (int)status);
@@ -372,4 +381,6 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
 
 public sealed record DeadLetter(string Source, string MessageId, string Body, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);
 
-public sealed record LocalHostSnapshot(Dictionary<string, int> QueueDepths, long InFlight, long Delivered, int DeadLettered);
+/// <param name="TimersDueAt">Each timer function that is waiting for its next occurrence, with that occurrence.</param>
+public sealed record LocalHostSnapshot(Dictionary<string, int> QueueDepths, long InFlight, long Delivered, int DeadLettered,
+    Dictionary<string, DateTimeOffset> TimersDueAt);

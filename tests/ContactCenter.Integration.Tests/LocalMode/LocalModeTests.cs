@@ -92,11 +92,18 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
             services: s => s.AddSingleton<TimeProvider>(clock));
 
         // The schedule is every five minutes; starting at 09:00:30 it is due at 09:05 and 09:10.
+        var first = new DateTimeOffset(2026, 11, 23, 9, 5, 0, TimeSpan.Zero);
+        await WaitForTimerArmedAsync(app, first);
         var observed = new List<long>();
         for (var minute = 1; minute <= 10; minute++)
         {
             clock.Advance(TimeSpan.FromMinutes(1));
-            observed.Add(await HeartbeatRunsAsync(app, expectAtLeast: minute >= 10 ? 2 : minute >= 5 ? 1 : 0));
+            if (minute is 5 or 10)
+            {
+                // Each firing re-arms the timer for the next occurrence; wait for that before moving the clock on.
+                await WaitForTimerArmedAsync(app, first.AddMinutes(minute));
+            }
+            observed.Add(await HeartbeatRunsAsync(app));
         }
 
         Assert.Equal([0, 0, 0, 0, 1, 1, 1, 1, 1, 2], observed);
@@ -178,22 +185,17 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
         Assert.Equal("Ada", typed.CallerDisplayName);
     }
 
-    private static async Task<long> HeartbeatRunsAsync(RunningApp app, long expectAtLeast)
+    private static async Task<long> HeartbeatRunsAsync(RunningApp app) =>
+        (await app.GetJsonAsync("/api/health"))["heartbeat"]!["runs"]!.GetValue<long>();
+
+    private static async Task WaitForTimerArmedAsync(RunningApp app, DateTimeOffset due)
     {
-        // The timer loop runs on its own task: give it a moment to observe the advanced clock.
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        long runs;
-        do
+        while (!(app.LocalHost.Snapshot().TimersDueAt.TryGetValue("Heartbeat", out var armed) && armed == due))
         {
-            runs = (await app.GetJsonAsync("/api/health"))["heartbeat"]!["runs"]!.GetValue<long>();
-            if (runs >= expectAtLeast)
-            {
-                return runs;
-            }
-            await Task.Delay(20, Ct);
+            Assert.True(DateTime.UtcNow < deadline, $"The Heartbeat timer was never armed for {due:O}.");
+            await Task.Delay(5, Ct);
         }
-        while (DateTime.UtcNow < deadline);
-        return runs;
     }
 
     private sealed class CountingHandler : IInboundEventHandler
