@@ -30,9 +30,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             await RunAsync("npm", "ci --no-audit --no-fund", RepositoryPaths.Root);
         }
-        var data = Directory.CreateTempSubdirectory("azurite-").FullName;
         _started = Process.Start(new ProcessStartInfo(binary,
-            $"--tableHost 127.0.0.1 --tablePort {TablePort} --inMemoryPersistence --skipApiVersionCheck --loose --silent --disableTelemetry --location {data}")
+            $"--tableHost 127.0.0.1 --tablePort {TablePort} --inMemoryPersistence --skipApiVersionCheck --loose --silent --disableTelemetry")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
