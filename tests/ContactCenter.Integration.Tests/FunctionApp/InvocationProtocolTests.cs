@@ -118,7 +118,7 @@ public sealed class InvocationProtocolTests
     [Fact]
     public async Task A_failing_function_answers_500_problem_json_so_the_host_retries()
     {
-        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(new UnreachableStore()));
+        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(FaultyStore.Unreachable()));
 
         using var response = await app.InvokeAsync("InboundEvents", HostPayloads.ServiceBusMessage(
             """{"id":"e","type":"t","source":"s","time":"2026-11-23T09:00:00Z","data":{}}"""));
@@ -133,7 +133,7 @@ public sealed class InvocationProtocolTests
     [Fact]
     public async Task Health_is_503_with_the_reason_when_the_store_is_unreachable()
     {
-        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(new UnreachableStore()));
+        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(FaultyStore.Unreachable()));
 
         using var response = await app.Client.GetAsync("/api/health", Ct);
         var health = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
@@ -155,19 +155,5 @@ public sealed class InvocationProtocolTests
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
         Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType?.MediaType);
-    }
-
-    private sealed class UnreachableStore : IStateStore
-    {
-        public string Kind => "unreachable";
-        private static Exception Down => new HttpRequestException("storage account is down");
-        public Task<StateEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) => throw Down;
-        public Task<string> InsertAsync(string table, StateEntity entity, CancellationToken cancellationToken = default) => throw Down;
-        public Task<string> ReplaceAsync(string table, StateEntity entity, string ifMatchETag, CancellationToken cancellationToken = default) => throw Down;
-        public Task<string> UpsertAsync(string table, StateEntity entity, CancellationToken cancellationToken = default) => throw Down;
-        public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatchETag = null, CancellationToken cancellationToken = default) => throw Down;
-        public IAsyncEnumerable<StateEntity> QueryPartitionAsync(string table, string partitionKey, string? fromRowKey = null, string? toRowKeyExclusive = null, CancellationToken cancellationToken = default) => throw Down;
-        public Task SubmitBatchAsync(string table, IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) => throw Down;
-        public Task PingAsync(CancellationToken cancellationToken = default) => throw Down;
     }
 }

@@ -55,7 +55,7 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_transient_failure_is_retried_until_it_succeeds()
     {
-        var store = new FlakyStore(new InMemoryStateStore(), failures: 2);
+        var store = FaultyStore.FailingFirstReads(2);
         await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(store));
 
         using var response = await app.PostJsonAsync("/simulator/sms", Sms);
@@ -211,21 +211,5 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
             }
             return Task.CompletedTask;
         }
-    }
-
-    /// <summary>The real in-memory store, failing the first reads as an unreachable account would.</summary>
-    private sealed class FlakyStore(IStateStore inner, int failures) : IStateStore
-    {
-        private int _failuresLeft = failures;
-        public string Kind => inner.Kind;
-        public Task<StateEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default) =>
-            Interlocked.Decrement(ref _failuresLeft) >= 0 ? throw new HttpRequestException("transient") : inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
-        public Task<string> InsertAsync(string table, StateEntity entity, CancellationToken cancellationToken = default) => inner.InsertAsync(table, entity, cancellationToken);
-        public Task<string> ReplaceAsync(string table, StateEntity entity, string ifMatchETag, CancellationToken cancellationToken = default) => inner.ReplaceAsync(table, entity, ifMatchETag, cancellationToken);
-        public Task<string> UpsertAsync(string table, StateEntity entity, CancellationToken cancellationToken = default) => inner.UpsertAsync(table, entity, cancellationToken);
-        public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatchETag, cancellationToken);
-        public IAsyncEnumerable<StateEntity> QueryPartitionAsync(string table, string partitionKey, string? fromRowKey = null, string? toRowKeyExclusive = null, CancellationToken cancellationToken = default) => inner.QueryPartitionAsync(table, partitionKey, fromRowKey, toRowKeyExclusive, cancellationToken);
-        public Task SubmitBatchAsync(string table, IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) => inner.SubmitBatchAsync(table, operations, cancellationToken);
-        public Task PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
     }
 }
