@@ -93,7 +93,9 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
         await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"dotnet publish failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+        var log = $"dotnet {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}";
+        Assert.True(process.ExitCode == 0, log);
+        Assert.True(File.Exists(Path.Combine(output, "ContactCenter.Functions")), "publish left no handler executable. " + log);
         return output;
     }
 }
