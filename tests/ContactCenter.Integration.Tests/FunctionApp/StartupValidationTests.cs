@@ -46,4 +46,57 @@ public sealed class StartupValidationTests
         Assert.Contains("Storage is not configured", all);
         Assert.Contains("Local:MaxDeliveryCount is 500", all);
     }
+
+    [Fact]
+    public async Task With_application_insights_configured_the_exporter_is_wired_and_an_unreachable_endpoint_never_breaks_serving()
+    {
+        await using var app = await RunningApp.StartAsync(new Dictionary<string, string?>
+        {
+            // Loopback port 9 (discard): nothing listens, so every export fails, as it would during an outage.
+            ["APPLICATIONINSIGHTS_CONNECTION_STRING"] = "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/",
+        });
+
+        var tracer = app.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        using var health = await app.Client.GetAsync("/api/health", TestContext.Current.CancellationToken);
+
+        Assert.NotNull(tracer);
+        Assert.Contains("AzureMonitor", DescribeExporters(tracer), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+
+        await using var withoutInsights = await RunningApp.StartAsync();
+        var plain = withoutInsights.Services.GetService<OpenTelemetry.Trace.TracerProvider>();
+        Assert.DoesNotContain("AzureMonitor", plain is null ? "" : DescribeExporters(plain), StringComparison.Ordinal);
+    }
+
+    /// <summary>The tracer provider's processor chain, as text: enough to see which exporter it feeds.</summary>
+    private static string DescribeExporters(OpenTelemetry.Trace.TracerProvider tracer)
+    {
+        var processor = tracer.GetType().GetProperty("Processor", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)?.GetValue(tracer);
+        var names = new List<string>();
+        Walk(processor, names, 0);
+        return string.Join(",", names);
+
+        static void Walk(object? node, List<string> names, int depth)
+        {
+            if (node is null || depth > 6)
+            {
+                return;
+            }
+            names.Add(node.GetType().Name);
+            foreach (var field in node.GetType().GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public))
+            {
+                if (field.FieldType.Namespace?.StartsWith("OpenTelemetry", StringComparison.Ordinal) == true || field.FieldType.Namespace?.StartsWith("Azure.Monitor", StringComparison.Ordinal) == true)
+                {
+                    Walk(field.GetValue(node), names, depth + 1);
+                }
+            }
+            if (node is System.Collections.IEnumerable items and not string)
+            {
+                foreach (var item in items)
+                {
+                    Walk(item, names, depth + 1);
+                }
+            }
+        }
+    }
 }
