@@ -60,4 +60,7 @@ public sealed class InvalidInboundEventException(string message, Exception? inne
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(InboundEvent))]
+[JsonSerializable(typeof(Routing.AgentState))]
+[JsonSerializable(typeof(Routing.ContactState))]
+[JsonSerializable(typeof(Routing.RoutingDecision))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -9,5 +9,14 @@ public static class TableNames
     /// <summary>Operational records such as timer heartbeats.</summary>
     public const string Operations = "Operations";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations];
+    /// <summary>ACD agents: one partition, one row per agent.</summary>
+    public const string Agents = "Agents";
+
+    /// <summary>ACD contacts (work items), one partition per contact.</summary>
+    public const string Contacts = "Contacts";
+
+    /// <summary>Waiting contacts, one partition per queue, rows in service order (priority, then arrival).</summary>
+    public const string QueueEntries = "QueueEntries";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries];
 }

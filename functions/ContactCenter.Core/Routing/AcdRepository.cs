@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using ContactCenter.Core.Events;
+using ContactCenter.Core.State;
+
+namespace ContactCenter.Core.Routing;
+
+/// <summary>A value read from the store with the ETag to write it back conditionally.</summary>
+public sealed record Versioned<T>(T Value, string ETag);
+
+/// <summary>
+/// Where the ACD keeps its state in any <see cref="IStateStore"/>: agents (one partition), contacts (a partition each,
+/// so writes to different contacts never contend) and queue entries (a partition per queue whose row keys sort in
+/// service order, so the head of a queue is the first rows of its partition).
+/// </summary>
+internal sealed class AcdRepository(IStateStore store)
+{
+    private const string AgentPartition = "agent";
+    private const string ContactRow = "contact";
+    private const string DataProperty = "Data";
+
+    public async Task<Versioned<AgentState>?> GetAgentAsync(string agentId, CancellationToken cancellationToken)
+    {
+        var entity = await store.GetAsync(TableNames.Agents, AgentPartition, agentId, cancellationToken);
+        return entity is null ? null : Read(entity, CoreJsonContext.Default.AgentState);
+    }
+
+    public async Task<List<Versioned<AgentState>>> ListAgentsAsync(CancellationToken cancellationToken)
+    {
+        var agents = new List<Versioned<AgentState>>();
+        await foreach (var entity in store.QueryPartitionAsync(TableNames.Agents, AgentPartition, cancellationToken: cancellationToken))
+        {
+            agents.Add(Read(entity, CoreJsonContext.Default.AgentState));
+        }
+        return agents;
+    }
+
+    public Task<string> InsertAgentAsync(AgentState agent, CancellationToken cancellationToken) =>
+        store.InsertAsync(TableNames.Agents, AgentEntity(agent), cancellationToken);
+
+    public Task<string> ReplaceAgentAsync(AgentState agent, string etag, CancellationToken cancellationToken) =>
+        store.ReplaceAsync(TableNames.Agents, AgentEntity(agent), etag, cancellationToken);
+
+    public async Task<Versioned<ContactState>?> GetContactAsync(string contactId, CancellationToken cancellationToken)
+    {
+        var entity = await store.GetAsync(TableNames.Contacts, ContactPartition(contactId), ContactRow, cancellationToken);
+        return entity is null ? null : Read(entity, CoreJsonContext.Default.ContactState);
+    }
+
+    public Task<string> InsertContactAsync(ContactState contact, CancellationToken cancellationToken) =>
+        store.InsertAsync(TableNames.Contacts, ContactEntity(contact), cancellationToken);
+
+    public Task<string> ReplaceContactAsync(ContactState contact, string etag, CancellationToken cancellationToken) =>
+        store.ReplaceAsync(TableNames.Contacts, ContactEntity(contact), etag, cancellationToken);
+
+    /// <summary>Puts a contact in line; idempotent, since the key depends only on the contact.</summary>
+    public async Task AddQueueEntryAsync(ContactState contact, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await store.InsertAsync(TableNames.QueueEntries, new StateEntity(QueuePartition(contact.QueueId), QueueRowKey(contact),
+                new Dictionary<string, object?> { ["ContactId"] = contact.Id }), cancellationToken);
+        }
+        catch (StateConflictException)
+        {
+        }
+    }
+
+    public Task RemoveQueueEntryAsync(ContactState contact, CancellationToken cancellationToken) =>
+        store.DeleteAsync(TableNames.QueueEntries, QueuePartition(contact.QueueId), QueueRowKey(contact), cancellationToken: cancellationToken);
+
+    /// <summary>Contact ids waiting in a queue, head first.</summary>
+    public async IAsyncEnumerable<string> QueueAsync(string queueId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var entity in store.QueryPartitionAsync(TableNames.QueueEntries, QueuePartition(queueId), cancellationToken: cancellationToken))
+        {
+            if (entity.GetString("ContactId") is { } contactId)
+            {
+                yield return contactId;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Row keys sort in service order: inverted priority (higher first), then arrival time, then the id for uniqueness.
+    /// Priorities are clamped to 0-9999 for the key; the decision itself uses the exact value.
+    /// </summary>
+    internal static string QueueRowKey(ContactState contact) => string.Create(CultureInfo.InvariantCulture,
+        $"{9999 - Math.Clamp(contact.Priority, 0, 9999):D4}|{contact.EnqueuedAt.UtcTicks:D19}|{KeySafe(contact.Id)}");
+
+    private static string QueuePartition(string queueId) => KeySafe(queueId);
+
+    private static string ContactPartition(string contactId) => KeySafe(contactId);
+
+    private static string KeySafe(string id) => StateKeys.IsValid(id, out _) && id.Length <= 512
+        ? id
+        : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
+
+    private static StateEntity AgentEntity(AgentState agent) => new(AgentPartition, KeySafe(agent.Id), new Dictionary<string, object?>
+    {
+        [DataProperty] = JsonSerializer.Serialize(agent, CoreJsonContext.Default.AgentState),
+        ["Presence"] = agent.Presence.ToString(),
+    });
+
+    private static StateEntity ContactEntity(ContactState contact) => new(ContactPartition(contact.Id), ContactRow, new Dictionary<string, object?>
+    {
+        [DataProperty] = JsonSerializer.Serialize(contact, CoreJsonContext.Default.ContactState),
+        ["Status"] = contact.Status.ToString(),
+        ["QueueId"] = contact.QueueId,
+    });
+
+    private static Versioned<T> Read<T>(StateEntity entity, JsonTypeInfo<T> type) =>
+        new(JsonSerializer.Deserialize(entity.GetString(DataProperty) ?? throw Corrupt(entity), type) ?? throw Corrupt(entity), entity.ETag!);
+
+    private static InvalidOperationException Corrupt(StateEntity entity) =>
+        new($"Stored entity {entity.PartitionKey}/{entity.RowKey} has no readable {DataProperty}.");
+}

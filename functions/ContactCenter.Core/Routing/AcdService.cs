@@ -1,0 +1,453 @@
+using ContactCenter.Core.State;
+
+namespace ContactCenter.Core.Routing;
+
+/// <summary>A new contact for the ACD: which queue, which channel, and what it needs beyond the queue's defaults.</summary>
+public sealed record NewContact(string Id, Channel Channel, string QueueId)
+{
+    public int? Priority { get; init; }
+    public IReadOnlyList<SkillRequirement>? RequiredSkills { get; init; }
+    public string? CustomerId { get; init; }
+    public string? PreferredAgentId { get; init; }
+}
+
+/// <summary>An agent's standing profile; presence and work in hand are kept when it is updated.</summary>
+public sealed record AgentProfile(string Id, string? Name, IReadOnlyDictionary<string, int> Skills, IReadOnlyDictionary<Channel, int>? Capacity = null);
+
+/// <summary>An offer the ACD made: the agent has until <see cref="ExpiresAt"/> to accept.</summary>
+public sealed record OfferMade(string ContactId, string AgentId, string QueueId, Channel Channel, DateTimeOffset ExpiresAt, RoutingDecision Decision);
+
+/// <summary>Where a waiting contact stands: 1 is next.</summary>
+public sealed record QueuePosition(string ContactId, string QueueId, int Position, ContactStatus Status);
+
+public sealed class UnknownQueueException(string queueId) : Exception($"There is no queue '{queueId}'.")
+{
+    public string QueueId { get; } = queueId;
+}
+
+public sealed class UnknownAgentException(string agentId) : Exception($"There is no agent '{agentId}'.")
+{
+    public string AgentId { get; } = agentId;
+}
+
+public sealed class UnknownContactException(string contactId) : Exception($"There is no contact '{contactId}'.")
+{
+    public string ContactId { get; } = contactId;
+}
+
+/// <summary>The action no longer applies (the offer expired, went to someone else, the contact ended): HTTP 409.</summary>
+public sealed class StaleActionException(string message) : Exception(message);
+
+/// <summary>The queues the ACD knows; routing rules files feed it.</summary>
+public interface IQueueCatalog
+{
+    QueueDefinition? Find(string queueId);
+}
+
+/// <summary>A fixed set of queues (tests, simulations, and until rules files are loaded).</summary>
+public sealed class StaticQueueCatalog(IEnumerable<QueueDefinition> queues) : IQueueCatalog
+{
+    private readonly Dictionary<string, QueueDefinition> _queues = queues.ToDictionary(q => q.Id, StringComparer.Ordinal);
+
+    public QueueDefinition? Find(string queueId) => _queues.GetValueOrDefault(queueId);
+}
+
+/// <summary>
+/// The automatic contact distributor's use cases over any <see cref="IStateStore"/>. Every write is conditional on
+/// the ETag it read, so concurrent routers, duplicate events and late events cannot oversubscribe an agent, offer a
+/// contact twice or lose a contact: a contact's own record is the single source of truth for where it is, and an
+/// agent's record for what the agent holds.
+/// </summary>
+public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProvider timeProvider)
+{
+    private const int MaxAttempts = 20;
+    private const int HeadWindow = 200;
+    private readonly AcdRepository _repository = new(store);
+
+    public async Task<AgentState> UpsertAgentAsync(AgentProfile profile, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentException.ThrowIfNullOrWhiteSpace(profile.Id);
+        var skills = profile.Skills.ToDictionary(s => s.Key.Trim().ToLowerInvariant(), s => s.Value is >= SkillRequirement.MinProficiency and <= SkillRequirement.MaxProficiency
+            ? s.Value
+            : throw new ArgumentOutOfRangeException(nameof(profile), $"Skill '{s.Key}' proficiency {s.Value} is outside 1-10."));
+        var capacity = profile.Capacity ?? AgentState.DefaultCapacity;
+        if (capacity.Any(c => c.Value < 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(profile), "Capacity per channel cannot be negative.");
+        }
+        return await UpdateAgentAsync(profile.Id, create: true, current => (current ?? new AgentState { Id = profile.Id, LastWorkAt = timeProvider.GetUtcNow() }) with
+        {
+            Name = profile.Name,
+            Skills = skills,
+            Capacity = new Dictionary<Channel, int>(capacity),
+        }, cancellationToken);
+    }
+
+    public Task<AgentState> SetPresenceAsync(string agentId, Presence presence, CancellationToken cancellationToken = default) =>
+        UpdateAgentAsync(agentId, create: false, current => current!.Presence == presence ? current : current with
+        {
+            Presence = presence,
+            // Coming available starts the idle clock; a miss streak ends when the agent acts.
+            LastWorkAt = presence == Presence.Available ? timeProvider.GetUtcNow() : current.LastWorkAt,
+            MissedOffers = presence == Presence.Available ? 0 : current.MissedOffers,
+        }, cancellationToken);
+
+    /// <summary>Puts a contact in its queue. Idempotent: the same contact id twice is one contact.</summary>
+    public async Task<ContactState> EnqueueAsync(NewContact request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Id);
+        var queue = queues.Find(request.QueueId) ?? throw new UnknownQueueException(request.QueueId);
+        var contact = new ContactState
+        {
+            Id = request.Id,
+            Channel = request.Channel,
+            QueueId = queue.Id,
+            Priority = request.Priority ?? queue.DefaultPriority,
+            RequiredSkills = request.RequiredSkills ?? queue.RequiredSkills,
+            CustomerId = request.CustomerId,
+            PreferredAgentId = request.PreferredAgentId,
+            EnqueuedAt = timeProvider.GetUtcNow(),
+        };
+        try
+        {
+            await _repository.InsertContactAsync(contact, cancellationToken);
+        }
+        catch (StateConflictException)
+        {
+            var existing = await _repository.GetContactAsync(request.Id, cancellationToken) ?? throw new UnknownContactException(request.Id);
+            contact = existing.Value;
+            if (contact.Status != ContactStatus.Queued)
+            {
+                return contact;
+            }
+        }
+        // The entry is written after the contact, so a crash in between leaves a contact the next enqueue repairs.
+        await _repository.AddQueueEntryAsync(contact, cancellationToken);
+        return contact;
+    }
+
+    /// <summary>
+    /// Matches the head of one queue with free agents and makes offers, at most <paramref name="maxOffers"/>. Meant to
+    /// run with one router per queue at a time (a Service Bus session per queue), though concurrent runs stay correct.
+    /// </summary>
+    public async Task<IReadOnlyList<OfferMade>> RouteQueueAsync(string queueId, int maxOffers = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var queue = queues.Find(queueId) ?? throw new UnknownQueueException(queueId);
+        var agents = (await _repository.ListAgentsAsync(cancellationToken)).ToDictionary(a => a.Value.Id, StringComparer.Ordinal);
+        var offers = new List<OfferMade>();
+        var head = new List<string>(HeadWindow);
+        await foreach (var contactId in _repository.QueueAsync(queueId, cancellationToken))
+        {
+            head.Add(contactId);
+            if (head.Count == HeadWindow)
+            {
+                break;
+            }
+        }
+        foreach (var contactId in head)
+        {
+            if (offers.Count >= maxOffers || !agents.Values.Any(a => a.Value.Presence == Presence.Available && a.Value.Offer is null))
+            {
+                break;
+            }
+            var offer = await TryOfferAsync(queue, contactId, agents, cancellationToken);
+            if (offer is not null)
+            {
+                offers.Add(offer);
+            }
+        }
+        return offers;
+    }
+
+    public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        var contact = await UpdateContactAsync(contactId, current =>
+        {
+            if (current.Status == ContactStatus.Assigned && current.AgentId == agentId)
+            {
+                return null; // a repeated accept
+            }
+            if (current.Status != ContactStatus.Offered || current.OfferedTo != agentId)
+            {
+                throw new StaleActionException($"Contact {contactId} is not offered to {agentId}: it is {current.Status.ToString().ToLowerInvariant()}{(current.OfferedTo is { } other && other != agentId ? " and offered to someone else" : "")}.");
+            }
+            if (current.OfferExpiresAt is { } expires && now > expires)
+            {
+                throw new StaleActionException($"The offer of {contactId} to {agentId} expired at {expires:O}.");
+            }
+            return current with { Status = ContactStatus.Assigned, AgentId = agentId, AnsweredAt = now, OfferedTo = null, OfferExpiresAt = null };
+        }, cancellationToken);
+
+        await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.Any(a => a.ContactId == contactId) ? current : current with
+        {
+            Offer = current.Offer?.ContactId == contactId ? null : current.Offer,
+            Assignments = [.. current.Assignments, new Assignment(contactId, contact.Channel, contact.QueueId)],
+            MissedOffers = 0,
+            LastWorkAt = now,
+        }, cancellationToken);
+        return contact;
+    }
+
+    /// <summary>The agent turned the offer down: the contact goes back to its place at the head of the queue.</summary>
+    public Task<ContactState> DeclineAsync(string agentId, string contactId, CancellationToken cancellationToken = default) =>
+        ReturnToQueueAsync(agentId, contactId, expired: false, cancellationToken);
+
+    /// <summary>The offer's time ran out (a scheduled check). Early or repeated calls change nothing.</summary>
+    public Task<ContactState> ExpireOfferAsync(string agentId, string contactId, CancellationToken cancellationToken = default) =>
+        ReturnToQueueAsync(agentId, contactId, expired: true, cancellationToken);
+
+    /// <summary>The agent finished: capacity is freed after the queue's wrap-up time.</summary>
+    public async Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        var contact = await UpdateContactAsync(contactId, current => current.Status switch
+        {
+            ContactStatus.Completed when current.AgentId == agentId => null,
+            ContactStatus.Assigned when current.AgentId == agentId => current with { Status = ContactStatus.Completed, EndedAt = now },
+            _ => throw new StaleActionException($"Contact {contactId} is not assigned to {agentId}: it is {current.Status.ToString().ToLowerInvariant()}."),
+        }, cancellationToken);
+        var wrapUp = queues.Find(contact.QueueId)?.WrapUp ?? TimeSpan.Zero;
+        await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.All(a => a.ContactId != contactId) ? current : current with
+        {
+            Assignments = current.Assignments.Where(a => a.ContactId != contactId).ToList(),
+            WrapUpUntil = wrapUp > TimeSpan.Zero ? now + wrapUp : current.WrapUpUntil,
+            LastWorkAt = now + wrapUp,
+        }, cancellationToken);
+        return contact;
+    }
+
+    /// <summary>The customer left (hung up, or the channel gave up) before being answered.</summary>
+    public async Task<ContactState> AbandonAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        string? offeredTo = null;
+        var contact = await UpdateContactAsync(contactId, current =>
+        {
+            offeredTo = current.OfferedTo;
+            return current.Status is ContactStatus.Queued or ContactStatus.Offered
+                ? current with { Status = ContactStatus.Abandoned, EndedAt = now, OfferedTo = null, OfferExpiresAt = null }
+                : null;
+        }, cancellationToken);
+        if (contact.Status == ContactStatus.Abandoned)
+        {
+            await _repository.RemoveQueueEntryAsync(contact, cancellationToken);
+            if (offeredTo is not null)
+            {
+                await ClearOfferAsync(offeredTo, contactId, missed: false, queues.Find(contact.QueueId), cancellationToken);
+            }
+        }
+        return contact;
+    }
+
+    public async Task<ContactState> GetContactAsync(string contactId, CancellationToken cancellationToken = default) =>
+        (await _repository.GetContactAsync(contactId, cancellationToken))?.Value ?? throw new UnknownContactException(contactId);
+
+    public async Task<AgentState> GetAgentAsync(string agentId, CancellationToken cancellationToken = default) =>
+        (await _repository.GetAgentAsync(agentId, cancellationToken))?.Value ?? throw new UnknownAgentException(agentId);
+
+    public async Task<IReadOnlyList<AgentState>> ListAgentsAsync(CancellationToken cancellationToken = default) =>
+        (await _repository.ListAgentsAsync(cancellationToken)).Select(a => a.Value).ToList();
+
+    /// <summary>The contacts waiting in a queue, head first.</summary>
+    public async Task<IReadOnlyList<string>> WaitingAsync(string queueId, CancellationToken cancellationToken = default)
+    {
+        _ = queues.Find(queueId) ?? throw new UnknownQueueException(queueId);
+        var waiting = new List<string>();
+        await foreach (var id in _repository.QueueAsync(queueId, cancellationToken))
+        {
+            waiting.Add(id);
+        }
+        return waiting;
+    }
+
+    public async Task<QueuePosition> GetPositionAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        var contact = await GetContactAsync(contactId, cancellationToken);
+        if (contact.Status != ContactStatus.Queued)
+        {
+            return new QueuePosition(contactId, contact.QueueId, 0, contact.Status);
+        }
+        var position = 0;
+        await foreach (var id in _repository.QueueAsync(contact.QueueId, cancellationToken))
+        {
+            position++;
+            if (id == contactId)
+            {
+                break;
+            }
+        }
+        return new QueuePosition(contactId, contact.QueueId, position, contact.Status);
+    }
+
+    private async Task<OfferMade?> TryOfferAsync(QueueDefinition queue, string contactId, Dictionary<string, Versioned<AgentState>> agents, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var stored = await _repository.GetContactAsync(contactId, cancellationToken);
+            if (stored is null || stored.Value.Status != ContactStatus.Queued || stored.Value.QueueId != queue.Id)
+            {
+                // A stale entry: the contact moved on (offered, ended) after the entry was read.
+                if (stored is not null && stored.Value.Status != ContactStatus.Queued)
+                {
+                    await _repository.RemoveQueueEntryAsync(stored.Value, cancellationToken);
+                }
+                return null;
+            }
+            var contact = stored.Value;
+            var now = timeProvider.GetUtcNow();
+            var decision = RoutingDecider.Decide(contact, queue, agents.Values.Select(a => a.Value), now);
+            if (decision.AgentId is not { } agentId)
+            {
+                return null;
+            }
+            var agent = agents[agentId];
+            var expiresAt = now + queue.OfferTimeout;
+            var reserved = agent.Value with
+            {
+                Offer = new PendingOffer(contact.Id, contact.Channel, queue.Id, expiresAt),
+                LastOfferedAt = now,
+            };
+            string agentETag;
+            try
+            {
+                // The agent's record is where capacity is enforced: reserve it first.
+                agentETag = await _repository.ReplaceAgentAsync(reserved, agent.ETag, cancellationToken);
+            }
+            catch (StatePreconditionFailedException)
+            {
+                agents[agentId] = await _repository.GetAgentAsync(agentId, cancellationToken) ?? throw new UnknownAgentException(agentId);
+                continue;
+            }
+            agents[agentId] = new Versioned<AgentState>(reserved, agentETag);
+            try
+            {
+                // The contact's record is where "offered to one agent at a time" is enforced.
+                await _repository.ReplaceContactAsync(contact with
+                {
+                    Status = ContactStatus.Offered,
+                    OfferedTo = agentId,
+                    OfferExpiresAt = expiresAt,
+                    LastDecision = decision,
+                }, stored.ETag, cancellationToken);
+            }
+            catch (StateStoreException)
+            {
+                // Someone else moved the contact first: give the reservation back and look again.
+                agents[agentId] = await ClearOfferAsync(agentId, contactId, missed: false, queue, cancellationToken);
+                continue;
+            }
+            await _repository.RemoveQueueEntryAsync(contact, cancellationToken);
+            return new OfferMade(contact.Id, agentId, queue.Id, contact.Channel, expiresAt, decision);
+        }
+        return null;
+    }
+
+    private async Task<ContactState> ReturnToQueueAsync(string agentId, string contactId, bool expired, CancellationToken cancellationToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var returned = false;
+        var contact = await UpdateContactAsync(contactId, current =>
+        {
+            if (current.Status != ContactStatus.Offered || current.OfferedTo != agentId)
+            {
+                return null; // already handled: accepted, declined, expired or ended
+            }
+            if (expired && current.OfferExpiresAt is { } expires && now < expires)
+            {
+                return null; // the check ran early; the offer still stands
+            }
+            returned = true;
+            return current with
+            {
+                Status = ContactStatus.Queued,
+                OfferedTo = null,
+                OfferExpiresAt = null,
+                DeclinedBy = current.DeclinedBy.Contains(agentId) ? current.DeclinedBy : [.. current.DeclinedBy, agentId],
+            };
+        }, cancellationToken);
+        if (returned)
+        {
+            await _repository.AddQueueEntryAsync(contact, cancellationToken);
+            await ClearOfferAsync(agentId, contactId, missed: true, queues.Find(contact.QueueId), cancellationToken);
+        }
+        else if (contact.Status != ContactStatus.Offered || contact.OfferedTo != agentId)
+        {
+            // Repair a reservation left behind by an interrupted offer.
+            await ClearOfferAsync(agentId, contactId, missed: false, null, cancellationToken);
+        }
+        return contact;
+    }
+
+    private async Task<Versioned<AgentState>> ClearOfferAsync(string agentId, string contactId, bool missed, QueueDefinition? queue, CancellationToken cancellationToken)
+    {
+        var maxMissed = queue?.MaxMissedOffers ?? 0;
+        await UpdateAgentAsync(agentId, create: false, current =>
+        {
+            if (current!.Offer?.ContactId != contactId)
+            {
+                return current;
+            }
+            var misses = missed ? current.MissedOffers + 1 : current.MissedOffers;
+            return current with
+            {
+                Offer = null,
+                MissedOffers = misses,
+                Presence = missed && maxMissed > 0 && misses >= maxMissed ? Presence.Away : current.Presence,
+            };
+        }, cancellationToken);
+        return await _repository.GetAgentAsync(agentId, cancellationToken) ?? throw new UnknownAgentException(agentId);
+    }
+
+    /// <summary>Read-modify-write of a contact with ETag retries; a null from <paramref name="change"/> means no write.</summary>
+    private async Task<ContactState> UpdateContactAsync(string contactId, Func<ContactState, ContactState?> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await _repository.GetContactAsync(contactId, cancellationToken) ?? throw new UnknownContactException(contactId);
+            var next = change(current.Value);
+            if (next is null)
+            {
+                return current.Value;
+            }
+            try
+            {
+                await _repository.ReplaceContactAsync(next, current.ETag, cancellationToken);
+                return next;
+            }
+            catch (StatePreconditionFailedException) when (attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
+    private async Task<AgentState> UpdateAgentAsync(string agentId, bool create, Func<AgentState?, AgentState> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await _repository.GetAgentAsync(agentId, cancellationToken);
+            if (current is null && !create)
+            {
+                throw new UnknownAgentException(agentId);
+            }
+            var next = change(current?.Value);
+            try
+            {
+                if (current is null)
+                {
+                    await _repository.InsertAgentAsync(next, cancellationToken);
+                }
+                else if (!ReferenceEquals(next, current.Value))
+                {
+                    await _repository.ReplaceAgentAsync(next, current.ETag, cancellationToken);
+                }
+                return next;
+            }
+            catch (StateStoreException ex) when (ex is StatePreconditionFailedException or StateConflictException && attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+namespace ContactCenter.Core.Routing;
+
+/// <summary>One piece of work an agent is handling.</summary>
+public sealed record Assignment(string ContactId, Channel Channel, string QueueId);
+
+/// <summary>The offer an agent is considering; at most one at a time.</summary>
+public sealed record PendingOffer(string ContactId, Channel Channel, string QueueId, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// An agent as the ACD sees it: skills, presence, capacity per channel shared across every queue, the work in hand,
+/// and what fairness needs (when they last worked, when a queue last offered to them).
+/// </summary>
+public sealed record AgentState
+{
+    /// <summary>Typical concurrent work per channel: one call, a few chats and texts, more emails.</summary>
+    public static IReadOnlyDictionary<Channel, int> DefaultCapacity { get; } =
+        new Dictionary<Channel, int> { [Channel.Voice] = 1, [Channel.Sms] = 3, [Channel.Email] = 5, [Channel.Chat] = 3 };
+
+    public required string Id { get; init; }
+    public string? Name { get; init; }
+    public Presence Presence { get; init; } = Presence.Offline;
+
+    /// <summary>Skill name (lower case) to proficiency 1-10.</summary>
+    public IReadOnlyDictionary<string, int> Skills { get; init; } = new Dictionary<string, int>();
+
+    public IReadOnlyDictionary<Channel, int> Capacity { get; init; } = DefaultCapacity;
+    public IReadOnlyList<Assignment> Assignments { get; init; } = [];
+    public PendingOffer? Offer { get; init; }
+
+    /// <summary>When the agent last took or finished work (or came available): the longest-idle clock.</summary>
+    public DateTimeOffset LastWorkAt { get; init; }
+
+    /// <summary>When the agent was last offered anything: the round-robin clock.</summary>
+    public DateTimeOffset LastOfferedAt { get; init; }
+
+    public DateTimeOffset? WrapUpUntil { get; init; }
+    public int MissedOffers { get; init; }
+
+    public int ActiveOn(Channel channel) => Assignments.Count(a => a.Channel == channel);
+
+    public int CapacityFor(Channel channel) => Capacity.TryGetValue(channel, out var capacity) ? capacity : 0;
+
+    public bool IsInWrapUp(DateTimeOffset now) => WrapUpUntil is { } until && until > now;
+
+    /// <summary>Why this agent cannot take this contact now, or null when it can.</summary>
+    public string? IneligibilityReason(ContactState contact, DateTimeOffset now)
+    {
+        if (Presence != Presence.Available)
+        {
+            return $"presence {Presence.ToString().ToLowerInvariant()}";
+        }
+        if (IsInWrapUp(now))
+        {
+            return "wrap-up";
+        }
+        if (Offer is not null)
+        {
+            return "has a pending offer";
+        }
+        if (ActiveOn(contact.Channel) >= CapacityFor(contact.Channel))
+        {
+            return $"{contact.Channel.ToString().ToLowerInvariant()} capacity full";
+        }
+        foreach (var requirement in contact.RequiredSkills)
+        {
+            if (!Skills.TryGetValue(requirement.Skill, out var level) || level < requirement.MinimumProficiency)
+            {
+                return $"lacks {requirement.Skill}>={requirement.MinimumProficiency}";
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Sum of proficiencies in the skills the contact needs: the best-skill-match score.</summary>
+    public int SkillScore(ContactState contact) =>
+        contact.RequiredSkills.Sum(r => Skills.TryGetValue(r.Skill, out var level) ? level : 0);
+}

@@ -1,0 +1,33 @@
+namespace ContactCenter.Core.Routing;
+
+/// <summary>One customer request waiting for, offered to, or handled by an agent, on any channel.</summary>
+public sealed record ContactState
+{
+    public required string Id { get; init; }
+    public required Channel Channel { get; init; }
+    public required string QueueId { get; init; }
+    public int Priority { get; init; }
+    public IReadOnlyList<SkillRequirement> RequiredSkills { get; init; } = [];
+    public string? CustomerId { get; init; }
+
+    /// <summary>When the contact joined its queue; its place in line (after priority) never changes on a re-queue.</summary>
+    public required DateTimeOffset EnqueuedAt { get; init; }
+
+    public ContactStatus Status { get; init; } = ContactStatus.Queued;
+    public string? OfferedTo { get; init; }
+    public DateTimeOffset? OfferExpiresAt { get; init; }
+    public string? AgentId { get; init; }
+    public DateTimeOffset? AnsweredAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>The customer's last agent, preferred for the queue's sticky window.</summary>
+    public string? PreferredAgentId { get; init; }
+
+    /// <summary>Agents who declined or let an offer of this contact expire: tried last.</summary>
+    public IReadOnlyList<string> DeclinedBy { get; init; } = [];
+
+    /// <summary>Why the latest offer went to its agent.</summary>
+    public RoutingDecision? LastDecision { get; init; }
+
+    public TimeSpan WaitedAt(DateTimeOffset now) => (AnsweredAt ?? EndedAt ?? now) - EnqueuedAt;
+}
