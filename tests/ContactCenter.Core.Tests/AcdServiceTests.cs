@@ -1,0 +1,302 @@
+using ContactCenter.Core.Routing;
+using ContactCenter.Core.State;
+using ContactCenter.Simulator;
+
+namespace ContactCenter.Core.Tests;
+
+public sealed class AcdServiceTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+    private readonly VirtualTimeProvider _clock = new(T0);
+    private readonly InMemoryStateStore _store;
+
+    public AcdServiceTests() => _store = new InMemoryStateStore(_clock);
+
+    private AcdService Acd(params QueueDefinition[] queues) =>
+        new(_store, new StaticQueueCatalog(queues.Length > 0 ? queues : [new QueueDefinition("sales")]), _clock);
+
+    private async Task Agent(AcdService acd, string id, Dictionary<string, int>? skills = null, Dictionary<Channel, int>? capacity = null, bool available = true)
+    {
+        await acd.UpsertAgentAsync(new AgentProfile(id, id, skills ?? [], capacity));
+        if (available)
+        {
+            await acd.SetPresenceAsync(id, Presence.Available);
+        }
+    }
+
+    private void Advance(double seconds) => _clock.MoveTo(_clock.GetUtcNow().AddSeconds(seconds));
+
+    [Fact]
+    public async Task Longest_idle_agent_gets_the_contact_and_the_decision_says_why()
+    {
+        var acd = Acd();
+        await Agent(acd, "ann");
+        Advance(30);
+        await Agent(acd, "bob");
+        Advance(30);
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+
+        var offer = Assert.Single(await acd.RouteQueueAsync("sales"));
+
+        Assert.Equal("ann", offer.AgentId);
+        Assert.Equal("longest idle", offer.Decision.Reason);
+        Assert.Equal(["ann", "bob"], offer.Decision.TopCandidates.Select(c => c.AgentId));
+        Assert.Equal(60, offer.Decision.TopCandidates[0].Score);
+        var stored = (await acd.GetContactAsync("c1")).LastDecision!;
+        Assert.Equal(("ann", "longest idle", T0.AddSeconds(60)), (stored.AgentId, stored.Reason, stored.DecidedAt));
+        Assert.Equal(offer.Decision.TopCandidates, stored.TopCandidates);
+    }
+
+    [Fact]
+    public async Task Skills_below_the_minimum_proficiency_rule_an_agent_out_and_are_counted()
+    {
+        var acd = Acd(new QueueDefinition("billing", [new SkillRequirement("billing", 5)]));
+        await Agent(acd, "junior", new() { ["billing"] = 3 });
+        await Agent(acd, "nobody", new() { ["sales"] = 9 });
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "billing"));
+
+        Assert.Empty(await acd.RouteQueueAsync("billing"));
+        await Agent(acd, "senior", new() { ["Billing"] = 7 });
+        var offer = Assert.Single(await acd.RouteQueueAsync("billing"));
+
+        Assert.Equal("senior", offer.AgentId);
+        Assert.Equal(2, offer.Decision.Ineligible["lacks billing>=5"]);
+    }
+
+    [Fact]
+    public async Task Capacity_per_channel_is_shared_across_queues()
+    {
+        var acd = Acd(new QueueDefinition("a"), new QueueDefinition("b"));
+        await Agent(acd, "ann", capacity: new() { [Channel.Sms] = 2, [Channel.Voice] = 1 });
+        for (var i = 0; i < 3; i++)
+        {
+            await acd.EnqueueAsync(new NewContact($"a{i}", Channel.Sms, "a"));
+            await acd.EnqueueAsync(new NewContact($"b{i}", Channel.Sms, "b"));
+        }
+
+        for (var round = 0; round < 4; round++)
+        {
+            foreach (var queue in new[] { "a", "b" })
+            {
+                foreach (var offer in await acd.RouteQueueAsync(queue))
+                {
+                    await acd.AcceptAsync(offer.AgentId, offer.ContactId);
+                }
+            }
+        }
+
+        var ann = await acd.GetAgentAsync("ann");
+        Assert.Equal(2, ann.ActiveOn(Channel.Sms));
+        await acd.EnqueueAsync(new NewContact("call", Channel.Voice, "a"));
+        Assert.Equal("call", Assert.Single(await acd.RouteQueueAsync("a")).ContactId);
+    }
+
+    [Fact]
+    public async Task Higher_priority_is_served_first_then_first_come_first_served()
+    {
+        var acd = Acd();
+        await acd.EnqueueAsync(new NewContact("early", Channel.Voice, "sales"));
+        Advance(1);
+        await acd.EnqueueAsync(new NewContact("late", Channel.Voice, "sales"));
+        Advance(1);
+        await acd.EnqueueAsync(new NewContact("vip", Channel.Voice, "sales") { Priority = 5 });
+
+        Assert.Equal(["vip", "early", "late"], await acd.WaitingAsync("sales"));
+        Assert.Equal(2, (await acd.GetPositionAsync("early")).Position);
+        await Agent(acd, "ann");
+        Assert.Equal("vip", Assert.Single(await acd.RouteQueueAsync("sales")).ContactId);
+    }
+
+    [Fact]
+    public async Task A_declined_offer_returns_the_contact_to_the_head_and_goes_to_someone_else()
+    {
+        var acd = Acd();
+        await Agent(acd, "ann");
+        Advance(1);
+        await Agent(acd, "bob");
+        await acd.EnqueueAsync(new NewContact("first", Channel.Voice, "sales"));
+        var offer = Assert.Single(await acd.RouteQueueAsync("sales", maxOffers: 1));
+        Advance(1);
+        await acd.EnqueueAsync(new NewContact("second", Channel.Voice, "sales"));
+
+        await acd.DeclineAsync(offer.AgentId, "first");
+
+        Assert.Equal(["first", "second"], await acd.WaitingAsync("sales"));
+        var offers = await acd.RouteQueueAsync("sales");
+        Assert.Equal("bob", offers.Single(o => o.ContactId == "first").AgentId);
+        Assert.Equal(1, (await acd.GetAgentAsync("ann")).MissedOffers);
+    }
+
+    [Fact]
+    public async Task Offers_expire_only_after_their_deadline_and_repeated_misses_set_the_agent_away()
+    {
+        var acd = Acd(new QueueDefinition("sales") { OfferTimeout = TimeSpan.FromSeconds(20), MaxMissedOffers = 2 });
+        await Agent(acd, "ann");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+        Assert.Single(await acd.RouteQueueAsync("sales"));
+
+        Advance(10);
+        Assert.Equal(ContactStatus.Offered, (await acd.ExpireOfferAsync("ann", "c1")).Status);
+        Advance(11);
+        Assert.Equal(ContactStatus.Queued, (await acd.ExpireOfferAsync("ann", "c1")).Status);
+        Assert.Equal(ContactStatus.Queued, (await acd.ExpireOfferAsync("ann", "c1")).Status);
+        Assert.Equal(1, (await acd.GetAgentAsync("ann")).MissedOffers);
+
+        Assert.Single(await acd.RouteQueueAsync("sales"));
+        Advance(21);
+        await acd.ExpireOfferAsync("ann", "c1");
+        var ann = await acd.GetAgentAsync("ann");
+        Assert.Equal(Presence.Away, ann.Presence);
+        Assert.Null(ann.Offer);
+        Assert.Equal(["c1"], await acd.WaitingAsync("sales"));
+    }
+
+    [Fact]
+    public async Task Stale_accepts_are_refused_and_a_repeated_accept_changes_nothing()
+    {
+        var acd = Acd();
+        await Agent(acd, "ann");
+        await Agent(acd, "bob");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+        var offer = Assert.Single(await acd.RouteQueueAsync("sales"));
+        var other = offer.AgentId == "ann" ? "bob" : "ann";
+
+        await Assert.ThrowsAsync<StaleActionException>(() => acd.AcceptAsync(other, "c1"));
+        await acd.AcceptAsync(offer.AgentId, "c1");
+        await acd.AcceptAsync(offer.AgentId, "c1");
+        // A late decline of an accepted contact changes nothing.
+        Assert.Equal(ContactStatus.Assigned, (await acd.DeclineAsync(offer.AgentId, "c1")).Status);
+
+        Assert.Single((await acd.GetAgentAsync(offer.AgentId)).Assignments);
+        await Assert.ThrowsAsync<UnknownContactException>(() => acd.AcceptAsync("ann", "nope"));
+    }
+
+    [Fact]
+    public async Task An_expired_offer_cannot_be_accepted()
+    {
+        var acd = Acd(new QueueDefinition("sales") { OfferTimeout = TimeSpan.FromSeconds(5) });
+        await Agent(acd, "ann");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+        Assert.Single(await acd.RouteQueueAsync("sales"));
+        Advance(6);
+
+        var ex = await Assert.ThrowsAsync<StaleActionException>(() => acd.AcceptAsync("ann", "c1"));
+        Assert.Contains("expired", ex.Message);
+    }
+
+    [Fact]
+    public async Task Wrap_up_holds_the_agent_back_then_frees_them()
+    {
+        var acd = Acd(new QueueDefinition("sales") { WrapUp = TimeSpan.FromSeconds(30) });
+        await Agent(acd, "ann");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+        await acd.AcceptAsync("ann", Assert.Single(await acd.RouteQueueAsync("sales")).ContactId);
+        await acd.EnqueueAsync(new NewContact("c2", Channel.Voice, "sales"));
+
+        await acd.CompleteAsync("ann", "c1");
+        Assert.Empty(await acd.RouteQueueAsync("sales"));
+        Advance(31);
+        Assert.Equal("c2", Assert.Single(await acd.RouteQueueAsync("sales")).ContactId);
+        Assert.Equal(ContactStatus.Completed, (await acd.CompleteAsync("ann", "c1")).Status);
+    }
+
+    [Fact]
+    public async Task A_returning_customer_waits_for_their_last_agent_within_the_sticky_window()
+    {
+        var acd = Acd(new QueueDefinition("care") { StickyAgentWindow = TimeSpan.FromSeconds(60) });
+        await Agent(acd, "ann");
+        await Agent(acd, "bob", available: false);
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Sms, "care") { PreferredAgentId = "bob" });
+
+        Assert.Empty(await acd.RouteQueueAsync("care"));
+        await acd.SetPresenceAsync("bob", Presence.Available);
+        var sticky = Assert.Single(await acd.RouteQueueAsync("care"));
+        Assert.Equal("bob", sticky.AgentId);
+        Assert.StartsWith("sticky", sticky.Decision.Reason);
+
+        await acd.EnqueueAsync(new NewContact("c2", Channel.Voice, "care") { PreferredAgentId = "carol" });
+        Assert.Empty(await acd.RouteQueueAsync("care"));
+        Advance(61);
+        Assert.Equal("ann", Assert.Single(await acd.RouteQueueAsync("care")).AgentId);
+    }
+
+    [Fact]
+    public async Task Round_robin_and_best_skill_match_rank_by_their_own_rule()
+    {
+        var acd = Acd(new QueueDefinition("rr", policy: DistributionPolicy.RoundRobin),
+            new QueueDefinition("best", [new SkillRequirement("spanish")], DistributionPolicy.BestSkillMatch));
+        await Agent(acd, "ann", new() { ["spanish"] = 4 }, new() { [Channel.Sms] = 5 });
+        await Agent(acd, "bob", new() { ["spanish"] = 9 }, new() { [Channel.Sms] = 5 });
+
+        await acd.EnqueueAsync(new NewContact("b1", Channel.Sms, "best"));
+        var best = Assert.Single(await acd.RouteQueueAsync("best"));
+        Assert.Equal("bob", best.AgentId);
+        await acd.AcceptAsync("bob", "b1");
+
+        var served = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            Advance(1);
+            await acd.EnqueueAsync(new NewContact($"r{i}", Channel.Sms, "rr"));
+            var offer = Assert.Single(await acd.RouteQueueAsync("rr"));
+            await acd.AcceptAsync(offer.AgentId, offer.ContactId);
+            served.Add(offer.AgentId);
+        }
+        Assert.Equal(["ann", "bob", "ann", "bob"], served);
+    }
+
+    [Fact]
+    public async Task Abandoning_removes_a_waiting_contact_and_frees_an_offered_agent()
+    {
+        var acd = Acd();
+        await acd.EnqueueAsync(new NewContact("waiting", Channel.Voice, "sales"));
+        await acd.EnqueueAsync(new NewContact("offered", Channel.Voice, "sales") { Priority = 9 });
+        await Agent(acd, "ann");
+        Assert.Equal("offered", Assert.Single(await acd.RouteQueueAsync("sales")).ContactId);
+
+        Assert.Equal(ContactStatus.Abandoned, (await acd.AbandonAsync("offered")).Status);
+        Assert.Null((await acd.GetAgentAsync("ann")).Offer);
+        Assert.Equal(ContactStatus.Abandoned, (await acd.AbandonAsync("waiting")).Status);
+        Assert.Empty(await acd.WaitingAsync("sales"));
+        Assert.Equal(ContactStatus.Abandoned, (await acd.AbandonAsync("waiting")).Status);
+    }
+
+    [Fact]
+    public async Task Enqueueing_the_same_contact_twice_is_one_contact_and_unknown_queues_are_refused()
+    {
+        var acd = Acd();
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Email, "sales"));
+        Advance(5);
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Email, "sales"));
+
+        Assert.Equal(["c1"], await acd.WaitingAsync("sales"));
+        Assert.Equal(T0, (await acd.GetContactAsync("c1")).EnqueuedAt);
+        await Assert.ThrowsAsync<UnknownQueueException>(() => acd.EnqueueAsync(new NewContact("c2", Channel.Email, "nope")));
+        await Assert.ThrowsAsync<UnknownAgentException>(() => acd.SetPresenceAsync("ghost", Presence.Available));
+    }
+
+    [Fact]
+    public async Task Concurrent_routers_never_oversubscribe_an_agent_or_offer_a_contact_twice()
+    {
+        var acd = Acd(new QueueDefinition("q1"), new QueueDefinition("q2"));
+        for (var a = 0; a < 6; a++)
+        {
+            await Agent(acd, $"agent{a}", capacity: new() { [Channel.Sms] = 2 });
+        }
+        for (var c = 0; c < 40; c++)
+        {
+            await acd.EnqueueAsync(new NewContact($"c{c}", Channel.Sms, c % 2 == 0 ? "q1" : "q2"));
+        }
+
+        var offers = (await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => acd.RouteQueueAsync(i % 2 == 0 ? "q1" : "q2")))))
+            .SelectMany(o => o).ToList();
+
+        Assert.Equal(offers.Count, offers.Select(o => o.ContactId).Distinct().Count());
+        Assert.Equal(6, offers.Count); // one pending offer per agent at a time
+        foreach (var offer in offers)
+        {
+            Assert.Equal(offer.AgentId, (await acd.GetContactAsync(offer.ContactId)).OfferedTo);
+        }
+        Assert.Equal(34, (await acd.WaitingAsync("q1")).Count + (await acd.WaitingAsync("q2")).Count);
+    }
+}
