@@ -118,7 +118,7 @@ public sealed class InvocationProtocolTests
     [Fact]
     public async Task A_failing_function_answers_500_problem_json_so_the_host_retries()
     {
-        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(FaultyStore.Unreachable()));
+        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(InterceptingStore.Unreachable()));
 
         using var response = await app.InvokeAsync("InboundEvents", HostPayloads.ServiceBusMessage(
             """{"id":"e","type":"t","source":"s","time":"2026-11-23T09:00:00Z","data":{}}"""));
@@ -133,7 +133,7 @@ public sealed class InvocationProtocolTests
     [Fact]
     public async Task Health_is_503_with_the_reason_when_the_store_is_unreachable()
     {
-        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(FaultyStore.Unreachable()));
+        await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(InterceptingStore.Unreachable()));
 
         using var response = await app.Client.GetAsync("/api/health", Ct);
         var health = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;

@@ -55,7 +55,7 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
     [Fact]
     public async Task A_transient_failure_is_retried_until_it_succeeds()
     {
-        var store = FaultyStore.FailingFirstReads(2);
+        var store = InterceptingStore.FailingFirstReads(2);
         await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IStateStore>(store));
 
         using var response = await app.PostJsonAsync("/simulator/sms", Sms);
