@@ -26,7 +26,7 @@ public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboun
     public async Task<InboundEventOutcome> ProcessAsync(InboundEvent inboundEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inboundEvent);
-        var partitionKey = LedgerPartitionKey(inboundEvent.Id);
+        var partitionKey = StateKeys.ToSafeKey(inboundEvent.Id);
         if (await store.GetAsync(TableNames.InboundEvents, partitionKey, LedgerRowKey, cancellationToken) is not null)
         {
             return InboundEventOutcome.Duplicate;
@@ -60,8 +60,4 @@ public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboun
         }
         return applied > 0 ? InboundEventOutcome.Applied : InboundEventOutcome.Unhandled;
     }
-
-    /// <summary>Event ids are provider GUIDs in practice, but any id must map to a valid key.</summary>
-    internal static string LedgerPartitionKey(string eventId) =>
-        StateKeys.IsValid(eventId, out _) ? eventId : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(eventId)));
 }

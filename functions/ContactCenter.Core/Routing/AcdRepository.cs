@@ -88,17 +88,13 @@ internal sealed class AcdRepository(IStateStore store)
     /// Priorities are clamped to 0-9999 for the key; the decision itself uses the exact value.
     /// </summary>
     internal static string QueueRowKey(ContactState contact) => string.Create(CultureInfo.InvariantCulture,
-        $"{9999 - Math.Clamp(contact.Priority, 0, 9999):D4}|{contact.EnqueuedAt.UtcTicks:D19}|{KeySafe(contact.Id)}");
+        $"{9999 - Math.Clamp(contact.Priority, 0, 9999):D4}|{contact.EnqueuedAt.UtcTicks:D19}|{StateKeys.ToSafeKey(contact.Id)}");
 
-    private static string QueuePartition(string queueId) => KeySafe(queueId);
+    private static string QueuePartition(string queueId) => StateKeys.ToSafeKey(queueId);
 
-    private static string ContactPartition(string contactId) => KeySafe(contactId);
+    private static string ContactPartition(string contactId) => StateKeys.ToSafeKey(contactId);
 
-    private static string KeySafe(string id) => StateKeys.IsValid(id, out _) && id.Length <= 512
-        ? id
-        : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
-
-    private static StateEntity AgentEntity(AgentState agent) => new(AgentPartition, KeySafe(agent.Id), new Dictionary<string, object?>
+    private static StateEntity AgentEntity(AgentState agent) => new(AgentPartition, StateKeys.ToSafeKey(agent.Id), new Dictionary<string, object?>
     {
         [DataProperty] = JsonSerializer.Serialize(agent, CoreJsonContext.Default.AgentState),
         ["Presence"] = agent.Presence.ToString(),

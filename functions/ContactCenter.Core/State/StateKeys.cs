@@ -41,6 +41,14 @@ public static class StateKeys
         }
     }
 
+    /// <summary>
+    /// An id as a key: itself when it is a valid key of at most 512 characters (readable in storage tools), otherwise
+    /// its SHA-256 in hex, so any external id (an event id, a contact id from a provider) maps to a valid, stable key.
+    /// </summary>
+    public static string ToSafeKey(string id) => IsValid(id, out _) && id.Length <= 512
+        ? id
+        : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
+
     /// <summary>Table names: 3-63 alphanumeric characters, starting with a letter.</summary>
     public static void EnsureValidTableName(string table)
     {
