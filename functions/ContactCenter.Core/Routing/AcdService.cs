@@ -289,8 +289,10 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             var stored = await _repository.GetContactAsync(contactId, cancellationToken);
             if (stored is null || stored.Value.Status != ContactStatus.Queued || stored.Value.QueueId != queue.Id)
             {
-                // A stale entry: the contact moved on (offered, ended) after the entry was read.
-                if (stored is not null && stored.Value.Status != ContactStatus.Queued)
+                // A stale entry. Only a contact that can never queue again (assigned, completed, abandoned) loses it
+                // here; an offered one may come back (declined, expired, or another router's claim reverted), and
+                // the entry is then still its place in line.
+                if (stored?.Value.Status is ContactStatus.Assigned or ContactStatus.Completed or ContactStatus.Abandoned)
                 {
                     await _repository.RemoveQueueEntryAsync(stored.Value, cancellationToken);
                 }
@@ -303,28 +305,11 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             {
                 return null;
             }
-            var agent = agents[agentId];
             var expiresAt = now + queue.OfferTimeout;
-            var reserved = agent.Value with
-            {
-                Offer = new PendingOffer(contact.Id, contact.Channel, queue.Id, expiresAt),
-                LastOfferedAt = now,
-            };
-            string agentETag;
             try
             {
-                // The agent's record is where capacity is enforced: reserve it first.
-                agentETag = await _repository.ReplaceAgentAsync(reserved, agent.ETag, cancellationToken);
-            }
-            catch (StatePreconditionFailedException)
-            {
-                agents[agentId] = await _repository.GetAgentAsync(agentId, cancellationToken) ?? throw new UnknownAgentException(agentId);
-                continue;
-            }
-            agents[agentId] = new Versioned<AgentState>(reserved, agentETag);
-            try
-            {
-                // The contact's record is where "offered to one agent at a time" is enforced.
+                // Claim the contact first: its record alone says who it is offered to, so two routers racing for it
+                // cannot both get as far as reserving an agent.
                 await _repository.ReplaceContactAsync(contact with
                 {
                     Status = ContactStatus.Offered,
@@ -333,10 +318,21 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
                     LastDecision = decision,
                 }, stored.ETag, cancellationToken);
             }
-            catch (StateStoreException)
+            catch (StatePreconditionFailedException)
             {
-                // Someone else moved the contact first: give the reservation back and look again.
-                agents[agentId] = await ClearOfferAsync(agentId, contactId, missed: false, queue, cancellationToken);
+                continue; // someone else moved the contact: look again
+            }
+            if (!await TryReserveAsync(agents, agentId, contact, queue, expiresAt, now, cancellationToken))
+            {
+                // The agent filled up meanwhile: put the contact back as it was and decide again. Another router may have
+                // dropped its queue entry as stale while it was claimed, so the entry is written again (idempotent).
+                var reverted = await UpdateContactAsync(contactId, latest => latest.Status == ContactStatus.Offered && latest.OfferedTo == agentId && latest.OfferExpiresAt == expiresAt
+                    ? latest with { Status = ContactStatus.Queued, OfferedTo = null, OfferExpiresAt = null }
+                    : null, cancellationToken);
+                if (reverted.Status == ContactStatus.Queued)
+                {
+                    await _repository.AddQueueEntryAsync(reverted, cancellationToken);
+                }
                 continue;
             }
             await _repository.RemoveQueueEntryAsync(contact, cancellationToken);
@@ -345,38 +341,68 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
         return null;
     }
 
+    /// <summary>Reserves the agent's capacity with its ETag; false when the agent is no longer eligible.</summary>
+    private async Task<bool> TryReserveAsync(Dictionary<string, Versioned<AgentState>> agents, string agentId, ContactState contact, QueueDefinition queue,
+        DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var agent = agents[agentId];
+            if (agent.Value.IneligibilityReason(contact, now) is not null)
+            {
+                return false;
+            }
+            var reserved = agent.Value with { Offer = new PendingOffer(contact.Id, contact.Channel, queue.Id, expiresAt), LastOfferedAt = now };
+            try
+            {
+                agents[agentId] = new Versioned<AgentState>(reserved, await _repository.ReplaceAgentAsync(reserved, agent.ETag, cancellationToken));
+                return true;
+            }
+            catch (StatePreconditionFailedException)
+            {
+                agents[agentId] = await _repository.GetAgentAsync(agentId, cancellationToken) ?? throw new UnknownAgentException(agentId);
+            }
+        }
+        return false;
+    }
+
     private async Task<ContactState> ReturnToQueueAsync(string agentId, string contactId, bool expired, CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var returned = false;
-        var contact = await UpdateContactAsync(contactId, current =>
+        var current = await GetContactAsync(contactId, cancellationToken);
+        var stillOffered = current.Status == ContactStatus.Offered && current.OfferedTo == agentId;
+        if (stillOffered && expired && current.OfferExpiresAt is { } expires && now < expires)
         {
-            if (current.Status != ContactStatus.Offered || current.OfferedTo != agentId)
+            return current; // the check ran early; the offer still stands
+        }
+
+        // The agent's reservation goes first, so the contact is never back in line while an agent still shows it. If
+        // the process stops here the contact stays offered until its expiry check puts it back: nothing is lost.
+        await ClearOfferAsync(agentId, contactId, missed: stillOffered, queues.Find(current.QueueId), cancellationToken);
+        if (!stillOffered)
+        {
+            return current; // already accepted, declined, expired or ended: a duplicate or late event
+        }
+
+        var returned = false;
+        var contact = await UpdateContactAsync(contactId, latest =>
+        {
+            if (latest.Status != ContactStatus.Offered || latest.OfferedTo != agentId)
             {
-                return null; // already handled: accepted, declined, expired or ended
-            }
-            if (expired && current.OfferExpiresAt is { } expires && now < expires)
-            {
-                return null; // the check ran early; the offer still stands
+                return null;
             }
             returned = true;
-            return current with
+            return latest with
             {
                 Status = ContactStatus.Queued,
                 OfferedTo = null,
                 OfferExpiresAt = null,
-                DeclinedBy = current.DeclinedBy.Contains(agentId) ? current.DeclinedBy : [.. current.DeclinedBy, agentId],
+                DeclinedBy = latest.DeclinedBy.Contains(agentId) ? latest.DeclinedBy : [.. latest.DeclinedBy, agentId],
             };
         }, cancellationToken);
         if (returned)
         {
             await _repository.AddQueueEntryAsync(contact, cancellationToken);
-            await ClearOfferAsync(agentId, contactId, missed: true, queues.Find(contact.QueueId), cancellationToken);
-        }
-        else if (contact.Status != ContactStatus.Offered || contact.OfferedTo != agentId)
-        {
-            // Repair a reservation left behind by an interrupted offer.
-            await ClearOfferAsync(agentId, contactId, missed: false, null, cancellationToken);
         }
         return contact;
     }
