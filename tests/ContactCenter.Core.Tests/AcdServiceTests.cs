@@ -213,6 +213,7 @@ public sealed class AcdServiceTests
         var sticky = Assert.Single(await acd.RouteQueueAsync("care"));
         Assert.Equal("bob", sticky.AgentId);
         Assert.StartsWith("sticky", sticky.Decision.Reason);
+        await acd.AcceptAsync("bob", "c1");
 
         await acd.EnqueueAsync(new NewContact("c2", Channel.Voice, "care") { PreferredAgentId = "carol" });
         Assert.Empty(await acd.RouteQueueAsync("care"));
@@ -298,5 +299,24 @@ public sealed class AcdServiceTests
             Assert.Equal(offer.AgentId, (await acd.GetContactAsync(offer.ContactId)).OfferedTo);
         }
         Assert.Equal(34, (await acd.WaitingAsync("q1")).Count + (await acd.WaitingAsync("q2")).Count);
+    }
+
+    [Fact]
+    public async Task Routing_a_queue_returns_its_overdue_offers_before_matching()
+    {
+        var acd = Acd(new QueueDefinition("sales") { OfferTimeout = TimeSpan.FromSeconds(10) });
+        await Agent(acd, "ann");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+        Assert.Single(await acd.RouteQueueAsync("sales"));
+        await Agent(acd, "bob");
+
+        Advance(5);
+        Assert.Empty(await acd.RouteQueueAsync("sales"));
+        Advance(6);
+        var again = Assert.Single(await acd.RouteQueueAsync("sales"));
+
+        Assert.Equal("bob", again.AgentId);
+        Assert.Null((await acd.GetAgentAsync("ann")).Offer);
+        Assert.Equal(["ann"], (await acd.GetContactAsync("c1")).DeclinedBy);
     }
 }

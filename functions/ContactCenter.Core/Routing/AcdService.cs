@@ -136,6 +136,14 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
     {
         var queue = queues.Find(queueId) ?? throw new UnknownQueueException(queueId);
         var agents = (await _repository.ListAgentsAsync(cancellationToken)).ToDictionary(a => a.Value.Id, StringComparer.Ordinal);
+        // Offers of this queue past their deadline go back first. The agent list is read anyway, so this costs no scan;
+        // the scheduled expiry check stays the precise path.
+        var now = timeProvider.GetUtcNow();
+        foreach (var due in agents.Values.Where(a => a.Value.Offer is { } o && o.QueueId == queueId && o.ExpiresAt <= now).ToList())
+        {
+            await ExpireOfferAsync(due.Value.Id, due.Value.Offer!.ContactId, cancellationToken);
+            agents[due.Value.Id] = await _repository.GetAgentAsync(due.Value.Id, cancellationToken) ?? due;
+        }
         var offers = new List<OfferMade>();
         var head = new List<string>(HeadWindow);
         await foreach (var contactId in _repository.QueueAsync(queueId, cancellationToken))
