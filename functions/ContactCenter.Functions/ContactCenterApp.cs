@@ -1,3 +1,4 @@
+using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
@@ -56,6 +57,7 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<AcsEventsFunction>(FunctionCatalog.AcsEvents);
         app.MapTriggeredFunction<InboundEventsFunction>(FunctionCatalog.InboundEvents);
         app.MapTriggeredFunction<HeartbeatFunction>(FunctionCatalog.Heartbeat);
+        app.MapAcdApi();
 
         if (hosting.Mode == HostingMode.Local)
         {

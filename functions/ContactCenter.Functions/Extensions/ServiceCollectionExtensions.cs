@@ -5,7 +5,9 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using ContactCenter.Azure.Tables;
 using ContactCenter.Core.Events;
 using ContactCenter.Core.Operations;
+using ContactCenter.Core.Routing;
 using ContactCenter.Core.State;
+using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Local;
@@ -40,6 +42,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
 
         services.AddSingleton<IStateStore>(CreateStateStore);
+        services.AddOptionsWithValidateOnStart<RoutingRulesOptions>().Bind(configuration.GetSection(RoutingRulesOptions.Section));
+        services.AddSingleton<IValidateOptions<RoutingRulesOptions>, RoutingRulesOptionsValidator>();
+        services.AddSingleton(provider =>
+        {
+            var path = provider.GetRequiredService<IOptions<RoutingRulesOptions>>().Value.ResolvedPath;
+            return new RoutingRulesCatalog(RoutingRules.Parse(File.ReadAllText(path)), path);
+        });
+        services.AddSingleton<IQueueCatalog>(provider => provider.GetRequiredService<RoutingRulesCatalog>());
+        services.AddSingleton<AcdService>();
+        services.AddSingleton<RoutingRulesWatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<RoutingRulesWatcher>());
         services.AddSingleton<InboundEventProcessor>();
         services.AddSingleton<Heartbeats>();
 

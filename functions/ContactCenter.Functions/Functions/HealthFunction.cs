@@ -39,8 +39,10 @@ public sealed class HealthFunction(IStateStore store, Heartbeats heartbeats, Hos
 
         var status = !storeHealth.Reachable ? "unhealthy" : heartbeatHealth?.Stale == true ? "degraded" : "healthy";
         var local = services.GetService<LocalFunctionsHost>()?.Snapshot();
+        var rules = services.GetService<ContactCenter.Core.Routing.RoutingRulesCatalog>();
         var report = new HealthReport(status, hosting.Mode == HostingMode.Local ? "local" : "functions-host", Version,
-            timeProvider.GetUtcNow(), storeHealth, heartbeatHealth, local);
+            timeProvider.GetUtcNow(), storeHealth, heartbeatHealth, local,
+            rules is null ? null : new RoutingHealth(rules.Current.Version, rules.Source, rules.Current.Queues.Count));
         return TypedResults.Json(report, ApiJsonContext.Default.HealthReport,
             statusCode: storeHealth.Reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
@@ -65,7 +67,9 @@ public sealed class HealthFunction(IStateStore store, Heartbeats heartbeats, Hos
 }
 
 public sealed record HealthReport(string Status, string Mode, string Version, DateTimeOffset CheckedAt,
-    StoreHealth Store, HeartbeatHealth? Heartbeat, LocalHostSnapshot? Local);
+    StoreHealth Store, HeartbeatHealth? Heartbeat, LocalHostSnapshot? Local, RoutingHealth? Routing);
+
+public sealed record RoutingHealth(int RulesVersion, string Source, int Queues);
 
 public sealed record StoreHealth(string Kind, bool Reachable, double LatencyMs, string? Error);
 

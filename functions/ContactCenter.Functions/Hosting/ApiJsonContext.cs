@@ -14,6 +14,14 @@ namespace ContactCenter.Functions.Hosting;
 [JsonSerializable(typeof(SimulatorAccepted))]
 [JsonSerializable(typeof(AdminInvocation))]
 [JsonSerializable(typeof(DeadLetter[]))]
+[JsonSerializable(typeof(Acd.ContactRequest))]
+[JsonSerializable(typeof(Acd.AgentRequest))]
+[JsonSerializable(typeof(Acd.PresenceRequest))]
+[JsonSerializable(typeof(Acd.ContactView))]
+[JsonSerializable(typeof(Acd.QueueView))]
+[JsonSerializable(typeof(Acd.RulesView))]
+[JsonSerializable(typeof(ContactCenter.Core.Routing.AgentState))]
+[JsonSerializable(typeof(ContactCenter.Core.Routing.ErlangCResult))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Reads a JSON request body, turning every way it can be wrong into a 400 problem+json answer.</summary>

@@ -29,6 +29,20 @@ public static class FunctionEndpoints
             .WithMetadata(function);
     }
 
+    /// <summary>An HTTP function whose handler is a delegate (for small groups of related endpoints).</summary>
+    public static IEndpointConventionBuilder MapHttpFunction(this IEndpointRouteBuilder app, FunctionDefinition function, Func<HttpContext, Task<IResult>> handler)
+    {
+        var trigger = function.Trigger as HttpTrigger
+            ?? throw new ArgumentException($"Function {function.Name} is not HTTP-triggered.", nameof(function));
+        return app.MapMethods(function.HandlerPath, trigger.Methods.Select(m => m.ToUpperInvariant()), async context =>
+            {
+                var result = await handler(context);
+                await result.ExecuteAsync(context);
+            })
+            .WithName(function.Name)
+            .WithMetadata(function);
+    }
+
     public static IEndpointConventionBuilder MapTriggeredFunction<TFunction>(this IEndpointRouteBuilder app, FunctionDefinition function)
         where TFunction : ITriggeredFunction
     {

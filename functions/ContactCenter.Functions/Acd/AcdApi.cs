@@ -1,0 +1,213 @@
+using ContactCenter.Core.Routing;
+using ContactCenter.Core.State;
+using ContactCenter.Functions.Hosting;
+
+namespace ContactCenter.Functions.Acd;
+
+public sealed record ContactRequest(string? Id, string? Channel, string? QueueId, int? Priority, Dictionary<string, int>? Skills, string? CustomerId, string? PreferredAgentId);
+
+public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills, Dictionary<string, int>? Capacity);
+
+public sealed record PresenceRequest(string? Presence);
+
+public sealed record ContactView(ContactState Contact, int? Position, IReadOnlyList<OfferMade> Offers);
+
+public sealed record QueueView(string Id, string Policy, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
+
+public sealed record RulesView(int Version, string Source, IReadOnlyList<string> Queues);
+
+/// <summary>
+/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing. After every change the
+/// affected queues are routed at once, so offers follow immediately. Unknown queues, agents and contacts are 404,
+/// actions that no longer apply 409, bad input 400 — all problem+json.
+/// </summary>
+public static class AcdApi
+{
+    public static IEndpointRouteBuilder MapAcdApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHttpFunction(AcdFunctions.RoutingRules, context => Guarded(context, RulesAsync));
+        app.MapHttpFunction(AcdFunctions.Queue, context => Guarded(context, QueueAsync));
+        app.MapHttpFunction(AcdFunctions.Staffing, context => Guarded(context, StaffingAsync));
+        app.MapHttpFunction(AcdFunctions.Contacts, context => Guarded(context, EnqueueAsync));
+        app.MapHttpFunction(AcdFunctions.Contact, context => Guarded(context, ContactAsync));
+        app.MapHttpFunction(AcdFunctions.Agent, context => Guarded(context, AgentAsync));
+        app.MapHttpFunction(AcdFunctions.AgentPresence, context => Guarded(context, PresenceAsync));
+        app.MapHttpFunction(AcdFunctions.AgentOffer, context => Guarded(context, OfferDecisionAsync));
+        app.MapHttpFunction(AcdFunctions.AgentContactComplete, context => Guarded(context, CompleteAsync));
+        return app;
+    }
+
+    private static Task<IResult> RulesAsync(HttpContext context, AcdService acd)
+    {
+        var catalog = context.RequestServices.GetRequiredService<RoutingRulesCatalog>();
+        var rules = catalog.Current;
+        return Task.FromResult<IResult>(TypedResults.Json(new RulesView(rules.Version, catalog.Source, rules.Queues.Select(q => q.Id).ToList()), ApiJsonContext.Default.RulesView));
+    }
+
+    private static async Task<IResult> QueueAsync(HttpContext context, AcdService acd)
+    {
+        var queueId = Route(context, "queueId");
+        var queue = context.RequestServices.GetRequiredService<RoutingRulesCatalog>().Find(queueId) ?? throw new UnknownQueueException(queueId);
+        var waiting = await acd.WaitingAsync(queueId, context.RequestAborted);
+        return TypedResults.Json(new QueueView(queue.Id, queue.Policy.ToString(), waiting.Count, waiting.Take(100).ToList(),
+            context.RequestServices.GetRequiredService<RoutingRulesCatalog>().Current.Version), ApiJsonContext.Default.QueueView);
+    }
+
+    private static Task<IResult> StaffingAsync(HttpContext context, AcdService acd)
+    {
+        var query = context.Request.Query;
+        double Number(string name, double? fallback = null) =>
+            double.TryParse(query[name], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+            : fallback ?? throw new ArgumentException($"Query parameter '{name}' is required and must be a number.");
+        var result = ErlangC.AgentsNeeded(Number("arrivalsPerHour"), Number("ahtSeconds"), Number("targetSeconds", 20), Number("serviceLevel", 0.8));
+        return Task.FromResult<IResult>(TypedResults.Json(result, ApiJsonContext.Default.ErlangCResult));
+    }
+
+    private static async Task<IResult> EnqueueAsync(HttpContext context, AcdService acd)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.ContactRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (!Enum.TryParse<Channel>(request!.Channel, ignoreCase: true, out var channel) || !Enum.IsDefined(channel))
+        {
+            errors["channel"] = ["Use voice, sms, email or chat."];
+        }
+        if (string.IsNullOrWhiteSpace(request.QueueId))
+        {
+            errors["queueId"] = ["A queue is required."];
+        }
+        if (request.Id is { } id && !StateKeys.IsValid(id, out var why))
+        {
+            errors["id"] = [$"The id {why}."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var contact = await acd.EnqueueAsync(new NewContact(request.Id ?? Guid.NewGuid().ToString("N"), channel, request.QueueId!)
+        {
+            Priority = request.Priority,
+            RequiredSkills = request.Skills?.Select(s => new SkillRequirement(s.Key, s.Value)).ToList(),
+            CustomerId = request.CustomerId,
+            PreferredAgentId = request.PreferredAgentId,
+        }, context.RequestAborted);
+        var offers = await acd.RouteQueueAsync(contact.QueueId, cancellationToken: context.RequestAborted);
+        var current = await acd.GetContactAsync(contact.Id, context.RequestAborted);
+        return TypedResults.Json(new ContactView(current, await PositionAsync(acd, current, context), offers), ApiJsonContext.Default.ContactView,
+            statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ContactAsync(HttpContext context, AcdService acd)
+    {
+        var contact = await acd.GetContactAsync(Route(context, "contactId"), context.RequestAborted);
+        return TypedResults.Json(new ContactView(contact, await PositionAsync(acd, contact, context), []), ApiJsonContext.Default.ContactView);
+    }
+
+    private static async Task<IResult> AgentAsync(HttpContext context, AcdService acd)
+    {
+        var agentId = Route(context, "agentId");
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            return TypedResults.Json(await acd.GetAgentAsync(agentId, context.RequestAborted), ApiJsonContext.Default.AgentState);
+        }
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.AgentRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        Dictionary<Channel, int>? capacity = null;
+        if (request!.Capacity is { } raw)
+        {
+            capacity = [];
+            foreach (var (name, value) in raw)
+            {
+                capacity[Enum.TryParse<Channel>(name, ignoreCase: true, out var channel) && Enum.IsDefined(channel)
+                    ? channel
+                    : throw new ArgumentException($"Unknown channel '{name}' in capacity; use voice, sms, email or chat.")] = value;
+            }
+        }
+        var agent = await acd.UpsertAgentAsync(new AgentProfile(agentId, request.Name, request.Skills ?? [], capacity), context.RequestAborted);
+        return TypedResults.Json(agent, ApiJsonContext.Default.AgentState);
+    }
+
+    private static async Task<IResult> PresenceAsync(HttpContext context, AcdService acd)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.PresenceRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (!Enum.TryParse<Presence>(request!.Presence, ignoreCase: true, out var presence) || !Enum.IsDefined(presence))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["presence"] = ["Use offline, available, away or busy."] });
+        }
+        var agent = await acd.SetPresenceAsync(Route(context, "agentId"), presence, context.RequestAborted);
+        if (presence == Presence.Available)
+        {
+            await RouteAllAsync(context, acd);
+            agent = await acd.GetAgentAsync(agent.Id, context.RequestAborted);
+        }
+        return TypedResults.Json(agent, ApiJsonContext.Default.AgentState);
+    }
+
+    private static async Task<IResult> OfferDecisionAsync(HttpContext context, AcdService acd)
+    {
+        var (agentId, contactId) = (Route(context, "agentId"), Route(context, "contactId"));
+        _ = await acd.GetAgentAsync(agentId, context.RequestAborted);
+        var contact = Route(context, "decision") switch
+        {
+            "accept" => await acd.AcceptAsync(agentId, contactId, context.RequestAborted),
+            "decline" => await acd.DeclineAsync(agentId, contactId, context.RequestAborted),
+            var other => throw new ArgumentException($"'{other}' is not a decision; use accept or decline."),
+        };
+        var offers = await RouteAllAsync(context, acd);
+        return TypedResults.Json(new ContactView(contact, null, offers), ApiJsonContext.Default.ContactView);
+    }
+
+    private static async Task<IResult> CompleteAsync(HttpContext context, AcdService acd)
+    {
+        var contact = await acd.CompleteAsync(Route(context, "agentId"), Route(context, "contactId"), context.RequestAborted);
+        var offers = await RouteAllAsync(context, acd);
+        return TypedResults.Json(new ContactView(contact, null, offers), ApiJsonContext.Default.ContactView);
+    }
+
+    /// <summary>A freed agent may serve any queue: route them all (a handful per tenant).</summary>
+    private static async Task<IReadOnlyList<OfferMade>> RouteAllAsync(HttpContext context, AcdService acd)
+    {
+        var offers = new List<OfferMade>();
+        foreach (var queue in context.RequestServices.GetRequiredService<RoutingRulesCatalog>().Current.Queues)
+        {
+            offers.AddRange(await acd.RouteQueueAsync(queue.Id, cancellationToken: context.RequestAborted));
+        }
+        return offers;
+    }
+
+    private static async Task<int?> PositionAsync(AcdService acd, ContactState contact, HttpContext context) =>
+        contact.Status == ContactStatus.Queued ? (await acd.GetPositionAsync(contact.Id, context.RequestAborted)).Position : null;
+
+    private static string Route(HttpContext context, string name) => (string)context.Request.RouteValues[name]!;
+
+    /// <summary>Domain refusals become problem+json with the status that says what went wrong.</summary>
+    private static async Task<IResult> Guarded(HttpContext context, Func<HttpContext, AcdService, Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler(context, context.RequestServices.GetRequiredService<AcdService>());
+        }
+        catch (Exception ex) when (ex is UnknownQueueException or UnknownAgentException or UnknownContactException)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status404NotFound, "Not found", ex.Message);
+        }
+        catch (StaleActionException ex)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status409Conflict, "No longer possible", ex.Message);
+        }
+        catch (ArgumentException ex)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid request", ex.Message);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using ContactCenter.Functions.Hosting;
+
+namespace ContactCenter.Functions.Acd;
+
+/// <summary>The ACD's HTTP functions. Function keys guard them under the Functions host until agent sign-in (issue #6).</summary>
+public static class AcdFunctions
+{
+    private const string Key = "function";
+
+    public static readonly FunctionDefinition RoutingRules = new("RoutingRules", new HttpTrigger("routing/rules", ["get"], Key));
+    public static readonly FunctionDefinition Queue = new("Queue", new HttpTrigger("queues/{queueId}", ["get"], Key));
+    public static readonly FunctionDefinition Staffing = new("Staffing", new HttpTrigger("staffing", ["get"], Key));
+    public static readonly FunctionDefinition Contacts = new("Contacts", new HttpTrigger("contacts", ["post"], Key));
+    public static readonly FunctionDefinition Contact = new("Contact", new HttpTrigger("contacts/{contactId}", ["get"], Key));
+    public static readonly FunctionDefinition Agent = new("Agent", new HttpTrigger("agents/{agentId}", ["get", "put"], Key));
+    public static readonly FunctionDefinition AgentPresence = new("AgentPresence", new HttpTrigger("agents/{agentId}/presence", ["put"], Key));
+    public static readonly FunctionDefinition AgentOffer = new("AgentOffer", new HttpTrigger("agents/{agentId}/offers/{contactId}/{decision}", ["post"], Key));
+    public static readonly FunctionDefinition AgentContactComplete = new("AgentContactComplete", new HttpTrigger("agents/{agentId}/contacts/{contactId}/complete", ["post"], Key));
+
+    public static IReadOnlyList<FunctionDefinition> All { get; } =
+        [RoutingRules, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete];
+}
