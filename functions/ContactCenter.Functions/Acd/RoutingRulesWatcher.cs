@@ -12,6 +12,7 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
 {
     private readonly SemaphoreSlim _changed = new(0);
     private FileSystemWatcher? _watcher;
+    /// <summary>The text last offered to the catalog: the same text is not offered twice.</summary>
     private string? _lastSeen;
 
     /// <summary>The outcome of the latest reload attempt, for health and tests.</summary>
@@ -20,7 +21,7 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var path = options.Value.ResolvedPath;
-        _lastSeen = await ReadAsync(path, stoppingToken);
+        // Watch before anything else, so no change made after start-up can slip by unnoticed.
         try
         {
             _watcher = new FileSystemWatcher(Path.GetDirectoryName(path)!, Path.GetFileName(path))
@@ -36,6 +37,8 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
         {
             logger.LogWarning(ex, "Cannot watch {Path}; checking it every {Interval} instead.", path, options.Value.PollInterval);
         }
+        // The file may have changed between the catalog loading it and now: check once straight away.
+        await ReloadAsync(path, stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -83,6 +86,10 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
         {
             logger.LogError("Routing rules in {Path} {Outcome}:{NewLine}{Errors}", path, update.Outcome, Environment.NewLine,
                 string.Join(Environment.NewLine, update.Errors.Select(e => "  " + e)));
+        }
+        else if (update.ActiveVersion > 0 && update.Outcome.StartsWith("unchanged", StringComparison.Ordinal))
+        {
+            logger.LogDebug("Routing rules in {Path} {Outcome}.", path, update.Outcome);
         }
         else
         {
