@@ -319,4 +319,75 @@ public sealed class AcdServiceTests
         Assert.Null((await acd.GetAgentAsync("ann")).Offer);
         Assert.Equal(["ann"], (await acd.GetContactAsync("c1")).DeclinedBy);
     }
+
+    [Fact]
+    public async Task Overflow_relaxes_skills_once_the_wait_reaches_the_step()
+    {
+        var acd = Acd(new QueueDefinition("billing", [new SkillRequirement("billing", 5)])
+        {
+            Overflow = [new OverflowRule(TimeSpan.FromSeconds(60)) { RelaxSkills = new Dictionary<string, int> { ["billing"] = 3 } }],
+        });
+        await Agent(acd, "junior", new() { ["billing"] = 3 });
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "billing"));
+
+        Advance(59);
+        Assert.Empty(await acd.RouteQueueAsync("billing"));
+        Assert.Equal(T0.AddSeconds(60), await acd.NextEscalationAsync("c1"));
+        Advance(2);
+        var offer = Assert.Single(await acd.RouteQueueAsync("billing"));
+
+        Assert.Equal("junior", offer.AgentId);
+        var contact = await acd.GetContactAsync("c1");
+        Assert.Equal(3, contact.RequiredSkills.Single().MinimumProficiency);
+        Assert.Equal(1, contact.OverflowStepsApplied);
+    }
+
+    [Fact]
+    public async Task Overflow_moves_a_contact_to_another_queue_keeping_its_age_and_offers_a_callback()
+    {
+        var acd = Acd(
+            new QueueDefinition("sales", [new SkillRequirement("sales")])
+            {
+                Overflow = [new OverflowRule(TimeSpan.FromSeconds(120)) { MoveToQueueId = "general", OfferCallback = true }],
+            },
+            new QueueDefinition("general") { MaxWait = TimeSpan.FromSeconds(300) });
+        await acd.EnqueueAsync(new NewContact("old", Channel.Voice, "sales"));
+        Advance(100);
+        await acd.EnqueueAsync(new NewContact("newer", Channel.Voice, "general"));
+        Advance(30);
+
+        var escalated = await acd.EscalateAsync("old");
+        var again = await acd.EscalateAsync("old");
+
+        Assert.True(escalated.MovedQueue);
+        Assert.True(escalated.OfferCallback);
+        Assert.False(again.Changed);
+        var moved = await acd.GetContactAsync("old");
+        Assert.Equal(("general", T0, T0.AddSeconds(130), true), (moved.QueueId, moved.EnqueuedAt, moved.QueuedSince!.Value, moved.CallbackOffered));
+        Assert.Empty(await acd.WaitingAsync("sales"));
+        Assert.Equal(["old", "newer"], await acd.WaitingAsync("general"));
+        Assert.Equal(T0.AddSeconds(430), await acd.NextEscalationAsync("old"));
+
+        Advance(300);
+        var waitedOut = await acd.EscalateAsync("old");
+        Assert.True(waitedOut.MaxWaitReached);
+        Assert.Null(await acd.NextEscalationAsync("old"));
+        await Agent(acd, "ann");
+        Assert.Equal("old", (await acd.RouteQueueAsync("general"))[0].ContactId);
+    }
+
+    [Fact]
+    public async Task Routing_applies_overdue_moves_so_the_contact_is_served_in_its_new_queue()
+    {
+        var acd = Acd(
+            new QueueDefinition("sales", [new SkillRequirement("sales")]) { Overflow = [new OverflowRule(TimeSpan.FromSeconds(30)) { MoveToQueueId = "general" }] },
+            new QueueDefinition("general"));
+        await Agent(acd, "ann");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Voice, "sales"));
+
+        Assert.Empty(await acd.RouteQueueAsync("sales"));
+        Advance(31);
+        Assert.Empty(await acd.RouteQueueAsync("sales"));
+        Assert.Equal("ann", Assert.Single(await acd.RouteQueueAsync("general")).AgentId);
+    }
 }

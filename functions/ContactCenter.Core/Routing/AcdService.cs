@@ -109,6 +109,7 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             CustomerId = request.CustomerId,
             PreferredAgentId = request.PreferredAgentId,
             EnqueuedAt = timeProvider.GetUtcNow(),
+            QueuedSince = timeProvider.GetUtcNow(),
         };
         try
         {
@@ -197,6 +198,47 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             LastWorkAt = now,
         }, cancellationToken);
         return contact;
+    }
+
+    /// <summary>
+    /// Applies the overflow steps now due for a waiting contact (relax skills, move queue, offer a callback) and marks
+    /// max wait. Idempotent and safe to call early, late or twice: only due, not yet applied steps change anything.
+    /// </summary>
+    public async Task<EscalationResult> EscalateAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        EscalationResult? result = null;
+        ContactState? before = null;
+        var contact = await UpdateContactAsync(contactId, current =>
+        {
+            before = current;
+            result = null;
+            if (current.Status != ContactStatus.Queued || queues.Find(current.QueueId) is not { } queue)
+            {
+                return null;
+            }
+            // Rules reloaded since the contact queued may have dropped a move target: that step then only relaxes/offers.
+            var effective = queue with
+            {
+                Overflow = queue.Overflow.Select(r => r.MoveToQueueId is { } target && queues.Find(target) is null ? r with { MoveToQueueId = null } : r).ToList(),
+            };
+            result = Escalation.Apply(current, effective, now, queues.Find);
+            return result.Changed ? result.Contact : null;
+        }, cancellationToken);
+        if (result is { MovedQueue: true } moved && before is not null)
+        {
+            // New place first, old place second: a crash in between leaves a duplicate entry (skipped), never none.
+            await _repository.AddQueueEntryAsync(moved.Contact, cancellationToken);
+            await _repository.RemoveQueueEntryAsync(before, cancellationToken);
+        }
+        return result ?? new EscalationResult(contact, [], false, false, false);
+    }
+
+    /// <summary>When <see cref="EscalateAsync"/> next has something to do for this contact.</summary>
+    public async Task<DateTimeOffset?> NextEscalationAsync(string contactId, CancellationToken cancellationToken = default)
+    {
+        var contact = await GetContactAsync(contactId, cancellationToken);
+        return contact.Status == ContactStatus.Queued && queues.Find(contact.QueueId) is { } queue ? Escalation.NextDeadline(contact, queue) : null;
     }
 
     /// <summary>The agent turned the offer down: the contact goes back to its place at the head of the queue.</summary>
@@ -308,6 +350,16 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             }
             var contact = stored.Value;
             var now = timeProvider.GetUtcNow();
+            if (Escalation.NextDeadline(contact, queue) is { } due && due <= now)
+            {
+                // Overdue escalations are applied while the contact is in hand; the scheduler is the precise path.
+                var escalated = await EscalateAsync(contactId, cancellationToken);
+                if (escalated.MovedQueue)
+                {
+                    return null;
+                }
+                continue;
+            }
             var decision = RoutingDecider.Decide(contact, queue, agents.Values.Select(a => a.Value), now);
             if (decision.AgentId is not { } agentId)
             {

@@ -13,6 +13,18 @@ public sealed record ContactState
     /// <summary>When the contact joined its queue; its place in line (after priority) never changes on a re-queue.</summary>
     public required DateTimeOffset EnqueuedAt { get; init; }
 
+    /// <summary>When the contact joined its current queue; overflow steps and max wait count from here.</summary>
+    public DateTimeOffset? QueuedSince { get; init; }
+
+    /// <summary>How many of the current queue's overflow steps have been applied.</summary>
+    public int OverflowStepsApplied { get; init; }
+
+    /// <summary>An overflow step offered the customer a callback (the channel decides how to ask).</summary>
+    public bool CallbackOffered { get; init; }
+
+    /// <summary>Set once the contact has waited the queue's maximum.</summary>
+    public DateTimeOffset? MaxWaitReachedAt { get; init; }
+
     public ContactStatus Status { get; init; } = ContactStatus.Queued;
     public string? OfferedTo { get; init; }
     public DateTimeOffset? OfferExpiresAt { get; init; }
@@ -30,4 +42,7 @@ public sealed record ContactState
     public RoutingDecision? LastDecision { get; init; }
 
     public TimeSpan WaitedAt(DateTimeOffset now) => (AnsweredAt ?? EndedAt ?? now) - EnqueuedAt;
+
+    /// <summary>Time spent in the current queue.</summary>
+    public TimeSpan InQueueAt(DateTimeOffset now) => now - (QueuedSince ?? EnqueuedAt);
 }
