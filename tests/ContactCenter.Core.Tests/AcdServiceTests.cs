@@ -390,4 +390,40 @@ public sealed class AcdServiceTests
         Assert.Empty(await acd.RouteQueueAsync("sales"));
         Assert.Equal("ann", Assert.Single(await acd.RouteQueueAsync("general")).AgentId);
     }
+
+    [Fact]
+    public async Task Estimated_wait_uses_the_measured_handle_time_and_the_agents_who_can_serve_the_queue()
+    {
+        var acd = Acd(new QueueDefinition("billing", [new SkillRequirement("billing", 4)]));
+        await acd.EnqueueAsync(new NewContact("w1", Channel.Voice, "billing"));
+        var nobody = await acd.GetPositionAsync("w1");
+        Assert.Null(nobody.EstimatedWait);
+        Assert.Contains("no agent", nobody.EstimateBasis);
+
+        await Agent(acd, "ann", new() { ["billing"] = 5 });
+        await Agent(acd, "bob", new() { ["billing"] = 5 });
+        await Agent(acd, "novice", new() { ["billing"] = 1 });
+        await acd.SetPresenceAsync("bob", Presence.Away);
+        var assumed = await acd.GetPositionAsync("w1");
+        Assert.Equal(AcdService.DefaultHandleTime / 2, assumed.EstimatedWait);
+        Assert.Contains("assumed", assumed.EstimateBasis);
+
+        // Two handled contacts, 60 s and 120 s: average 90 s.
+        foreach (var (id, seconds) in new[] { ("h1", 60), ("h2", 120) })
+        {
+            await acd.EnqueueAsync(new NewContact(id, Channel.Sms, "billing") { Priority = 9 });
+            var offer = (await acd.RouteQueueAsync("billing")).Single(o => o.ContactId == id);
+            await acd.AcceptAsync(offer.AgentId, id);
+            Advance(seconds);
+            await acd.CompleteAsync(offer.AgentId, id);
+            await acd.CompleteAsync(offer.AgentId, id); // a repeat must not count twice
+        }
+        await acd.EnqueueAsync(new NewContact("w2", Channel.Voice, "billing"));
+        await acd.SetPresenceAsync("ann", Presence.Busy);
+
+        var measured = await acd.GetPositionAsync("w2");
+        Assert.Equal(2, measured.Position);
+        Assert.Equal(TimeSpan.FromSeconds(90), measured.EstimatedWait);
+        Assert.Contains("over 2 contacts", measured.EstimateBasis);
+    }
 }

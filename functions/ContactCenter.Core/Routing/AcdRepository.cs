@@ -20,6 +20,7 @@ internal sealed class AcdRepository(IStateStore store)
     private const string AgentPartition = "agent";
     private const string ContactRow = "contact";
     private const string DataProperty = "Data";
+    private const string HandleTimePartition = "handle-time";
 
     public async Task<Versioned<AgentState>?> GetAgentAsync(string agentId, CancellationToken cancellationToken)
     {
@@ -54,6 +55,46 @@ internal sealed class AcdRepository(IStateStore store)
 
     public Task<string> ReplaceContactAsync(ContactState contact, string etag, CancellationToken cancellationToken) =>
         store.ReplaceAsync(TableNames.Contacts, ContactEntity(contact), etag, cancellationToken);
+
+    /// <summary>A queue's rolling average handle time, or null before its first handled contact.</summary>
+    public async Task<(TimeSpan Average, long Count)?> GetAverageHandleTimeAsync(string queueId, CancellationToken cancellationToken)
+    {
+        var entity = await store.GetAsync(TableNames.Operations, HandleTimePartition, StateKeys.ToSafeKey(queueId), cancellationToken);
+        return entity?.Properties.GetValueOrDefault("AverageSeconds") is double seconds && entity.GetInt64("Count") is { } count
+            ? (TimeSpan.FromSeconds(seconds), count)
+            : null;
+    }
+
+    /// <summary>
+    /// Folds one handle time into the queue's average: a plain mean for the first 50, then an exponential average that
+    /// follows changes in the work. Concurrent completions merge through the ETag.
+    /// </summary>
+    public async Task RecordHandleTimeAsync(string queueId, TimeSpan handled, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var current = await store.GetAsync(TableNames.Operations, HandleTimePartition, StateKeys.ToSafeKey(queueId), cancellationToken);
+            var count = (current?.GetInt64("Count") ?? 0) + 1;
+            var previous = current?.Properties.GetValueOrDefault("AverageSeconds") as double? ?? 0;
+            var average = previous + (handled.TotalSeconds - previous) / Math.Min(count, 50);
+            var entity = new StateEntity(HandleTimePartition, StateKeys.ToSafeKey(queueId), new Dictionary<string, object?> { ["AverageSeconds"] = average, ["Count"] = count });
+            try
+            {
+                if (current is null)
+                {
+                    await store.InsertAsync(TableNames.Operations, entity, cancellationToken);
+                }
+                else
+                {
+                    await store.ReplaceAsync(TableNames.Operations, entity, current.ETag!, cancellationToken);
+                }
+                return;
+            }
+            catch (StateStoreException ex) when (ex is StatePreconditionFailedException or StateConflictException)
+            {
+            }
+        }
+    }
 
     /// <summary>Puts a contact in line; idempotent, since the key depends only on the contact.</summary>
     public async Task AddQueueEntryAsync(ContactState contact, CancellationToken cancellationToken)

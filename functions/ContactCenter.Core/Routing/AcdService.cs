@@ -17,8 +17,12 @@ public sealed record AgentProfile(string Id, string? Name, IReadOnlyDictionary<s
 /// <summary>An offer the ACD made: the agent has until <see cref="ExpiresAt"/> to accept.</summary>
 public sealed record OfferMade(string ContactId, string AgentId, string QueueId, Channel Channel, DateTimeOffset ExpiresAt, RoutingDecision Decision);
 
-/// <summary>Where a waiting contact stands: 1 is next.</summary>
-public sealed record QueuePosition(string ContactId, string QueueId, int Position, ContactStatus Status);
+/// <summary>
+/// Where a waiting contact stands (1 is next) and roughly how long it will wait: position × the queue's average handle
+/// time ÷ the staffed agents who can serve it. <see cref="EstimateBasis"/> says what the estimate rests on.
+/// </summary>
+public sealed record QueuePosition(string ContactId, string QueueId, int Position, ContactStatus Status,
+    TimeSpan? EstimatedWait = null, string? EstimateBasis = null);
 
 public sealed class UnknownQueueException(string queueId) : Exception($"There is no queue '{queueId}'.")
 {
@@ -62,6 +66,9 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
 {
     private const int MaxAttempts = 20;
     private const int HeadWindow = 200;
+
+    /// <summary>Handle time assumed for a queue until its first contacts are handled.</summary>
+    public static readonly TimeSpan DefaultHandleTime = TimeSpan.FromMinutes(5);
     private readonly AcdRepository _repository = new(store);
 
     public async Task<AgentState> UpsertAgentAsync(AgentProfile profile, CancellationToken cancellationToken = default)
@@ -253,12 +260,21 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
     public async Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
         var now = timeProvider.GetUtcNow();
-        var contact = await UpdateContactAsync(contactId, current => current.Status switch
+        var completedHere = false;
+        var contact = await UpdateContactAsync(contactId, current =>
         {
-            ContactStatus.Completed when current.AgentId == agentId => null,
-            ContactStatus.Assigned when current.AgentId == agentId => current with { Status = ContactStatus.Completed, EndedAt = now },
-            _ => throw new StaleActionException($"Contact {contactId} is not assigned to {agentId}: it is {current.Status.ToString().ToLowerInvariant()}."),
+            completedHere = current.Status == ContactStatus.Assigned && current.AgentId == agentId;
+            return current.Status switch
+            {
+                ContactStatus.Completed when current.AgentId == agentId => null,
+                ContactStatus.Assigned when current.AgentId == agentId => current with { Status = ContactStatus.Completed, EndedAt = now },
+                _ => throw new StaleActionException($"Contact {contactId} is not assigned to {agentId}: it is {current.Status.ToString().ToLowerInvariant()}."),
+            };
         }, cancellationToken);
+        if (completedHere && contact.AnsweredAt is { } answered)
+        {
+            await _repository.RecordHandleTimeAsync(contact.QueueId, now - answered, cancellationToken);
+        }
         var wrapUp = queues.Find(contact.QueueId)?.WrapUp ?? TimeSpan.Zero;
         await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.All(a => a.ContactId != contactId) ? current : current with
         {
@@ -329,7 +345,16 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
                 break;
             }
         }
-        return new QueuePosition(contactId, contact.QueueId, position, contact.Status);
+        var now = timeProvider.GetUtcNow();
+        // Agents who could serve this contact once free: signed in (not offline) with the skills it needs.
+        var staffed = (await _repository.ListAgentsAsync(cancellationToken)).Count(a => a.Value.Presence is not Presence.Offline
+            && a.Value.CapacityFor(contact.Channel) > 0
+            && (a.Value with { Presence = Presence.Available, Offer = null, Assignments = [], WrapUpUntil = null }).IneligibilityReason(contact, now) is null);
+        var (handle, basis) = await _repository.GetAverageHandleTimeAsync(contact.QueueId, cancellationToken) is { } measured
+            ? (measured.Average, $"average handle time {measured.Average.TotalSeconds:F0} s over {measured.Count} contacts, {staffed} agents staffed")
+            : (DefaultHandleTime, $"no handled contacts yet: assumed {DefaultHandleTime.TotalSeconds:F0} s per contact, {staffed} agents staffed");
+        TimeSpan? estimate = staffed == 0 ? null : handle * position / staffed;
+        return new QueuePosition(contactId, contact.QueueId, position, contact.Status, estimate, staffed == 0 ? "no agent who can serve it is signed in" : basis);
     }
 
     private async Task<OfferMade?> TryOfferAsync(QueueDefinition queue, string contactId, Dictionary<string, Versioned<AgentState>> agents, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills,
 
 public sealed record PresenceRequest(string? Presence);
 
-public sealed record ContactView(ContactState Contact, int? Position, IReadOnlyList<OfferMade> Offers);
+/// <param name="EstimatedWaitSeconds">Null when nobody who could serve the contact is signed in.</param>
+public sealed record ContactView(ContactState Contact, int? Position, double? EstimatedWaitSeconds, string? EstimateBasis, IReadOnlyList<OfferMade> Offers);
 
 public sealed record QueueView(string Id, string Policy, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
 
@@ -96,14 +97,13 @@ public static class AcdApi
         }, context.RequestAborted);
         var offers = await acd.RouteQueueAsync(contact.QueueId, cancellationToken: context.RequestAborted);
         var current = await acd.GetContactAsync(contact.Id, context.RequestAborted);
-        return TypedResults.Json(new ContactView(current, await PositionAsync(acd, current, context), offers), ApiJsonContext.Default.ContactView,
-            statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(await ViewAsync(acd, current, offers, context), ApiJsonContext.Default.ContactView, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> ContactAsync(HttpContext context, AcdService acd)
     {
         var contact = await acd.GetContactAsync(Route(context, "contactId"), context.RequestAborted);
-        return TypedResults.Json(new ContactView(contact, await PositionAsync(acd, contact, context), []), ApiJsonContext.Default.ContactView);
+        return TypedResults.Json(await ViewAsync(acd, contact, [], context), ApiJsonContext.Default.ContactView);
     }
 
     private static async Task<IResult> AgentAsync(HttpContext context, AcdService acd)
@@ -164,14 +164,14 @@ public static class AcdApi
             var other => throw new ArgumentException($"'{other}' is not a decision; use accept or decline."),
         };
         var offers = await RouteAllAsync(context, acd);
-        return TypedResults.Json(new ContactView(contact, null, offers), ApiJsonContext.Default.ContactView);
+        return TypedResults.Json(new ContactView(contact, null, null, null, offers), ApiJsonContext.Default.ContactView);
     }
 
     private static async Task<IResult> CompleteAsync(HttpContext context, AcdService acd)
     {
         var contact = await acd.CompleteAsync(Route(context, "agentId"), Route(context, "contactId"), context.RequestAborted);
         var offers = await RouteAllAsync(context, acd);
-        return TypedResults.Json(new ContactView(contact, null, offers), ApiJsonContext.Default.ContactView);
+        return TypedResults.Json(new ContactView(contact, null, null, null, offers), ApiJsonContext.Default.ContactView);
     }
 
     /// <summary>A freed agent may serve any queue: route them all (a handful per tenant).</summary>
@@ -185,8 +185,15 @@ public static class AcdApi
         return offers;
     }
 
-    private static async Task<int?> PositionAsync(AcdService acd, ContactState contact, HttpContext context) =>
-        contact.Status == ContactStatus.Queued ? (await acd.GetPositionAsync(contact.Id, context.RequestAborted)).Position : null;
+    private static async Task<ContactView> ViewAsync(AcdService acd, ContactState contact, IReadOnlyList<OfferMade> offers, HttpContext context)
+    {
+        if (contact.Status != ContactStatus.Queued)
+        {
+            return new ContactView(contact, null, null, null, offers);
+        }
+        var position = await acd.GetPositionAsync(contact.Id, context.RequestAborted);
+        return new ContactView(contact, position.Position, position.EstimatedWait?.TotalSeconds, position.EstimateBasis, offers);
+    }
 
     private static string Route(HttpContext context, string name) => (string)context.Request.RouteValues[name]!;
 
