@@ -22,6 +22,8 @@ internal sealed class AcdRepository(IStateStore store)
     private const string DataProperty = "Data";
     private const string HandleTimePartition = "handle-time";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Versioned<AgentState>> _agentCache = new(StringComparer.Ordinal);
+
     public async Task<Versioned<AgentState>?> GetAgentAsync(string agentId, CancellationToken cancellationToken)
     {
         var entity = await store.GetAsync(TableNames.Agents, AgentPartition, agentId, cancellationToken);
@@ -33,7 +35,15 @@ internal sealed class AcdRepository(IStateStore store)
         var agents = new List<Versioned<AgentState>>();
         await foreach (var entity in store.QueryPartitionAsync(TableNames.Agents, AgentPartition, cancellationToken: cancellationToken))
         {
-            agents.Add(Read(entity, CoreJsonContext.Default.AgentState));
+            // An ETag names one version exactly, so an agent whose ETag is unchanged need not be deserialized again.
+            if (_agentCache.TryGetValue(entity.RowKey, out var cached) && cached.ETag == entity.ETag)
+            {
+                agents.Add(cached);
+                continue;
+            }
+            var agent = Read(entity, CoreJsonContext.Default.AgentState);
+            _agentCache[entity.RowKey] = agent;
+            agents.Add(agent);
         }
         return agents;
     }

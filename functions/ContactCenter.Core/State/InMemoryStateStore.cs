@@ -9,7 +9,8 @@ namespace ContactCenter.Core.State;
 public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, Dictionary<string, SortedDictionary<string, StateEntity>>> _tables = new(StringComparer.Ordinal);
+    private const int PageSize = 1000;
+    private readonly Dictionary<string, Dictionary<string, PartitionRows>> _tables = new(StringComparer.Ordinal);
     private long _version;
 
     public InMemoryStateStore() : this(TimeProvider.System)
@@ -59,21 +60,39 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         string? toRowKeyExclusive = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         StateKeys.EnsureValidTableName(table);
-        List<StateEntity> snapshot;
-        lock (_gate)
+        // Pages, like Table Storage: a caller that stops early (the head of a long queue) never pays for the rest.
+        string? after = null;
+        var first = true;
+        while (true)
         {
-            var partition = Partition(table, partitionKey, create: false);
-            snapshot = partition is null ? [] : partition.Values
-                .Where(e => (fromRowKey is null || string.CompareOrdinal(e.RowKey, fromRowKey) >= 0)
-                         && (toRowKeyExclusive is null || string.CompareOrdinal(e.RowKey, toRowKeyExclusive) < 0))
-                .ToList();
+            List<StateEntity> page;
+            lock (_gate)
+            {
+                var partition = Partition(table, partitionKey, create: false);
+                if (partition is null)
+                {
+                    yield break;
+                }
+                page = partition.KeysFrom(after ?? fromRowKey)
+                    .Where(key => first ? true : string.CompareOrdinal(key, after) > 0)
+                    .TakeWhile(key => toRowKeyExclusive is null || string.CompareOrdinal(key, toRowKeyExclusive) < 0)
+                    .Take(PageSize)
+                    .Select(key => partition.Entities[key])
+                    .ToList();
+            }
+            foreach (var entity in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return entity;
+            }
+            if (page.Count < PageSize)
+            {
+                yield break;
+            }
+            after = page[^1].RowKey;
+            first = false;
+            await Task.Yield();
         }
-        foreach (var entity in snapshot)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return entity;
-        }
-        await Task.CompletedTask;
     }
 
     public Task SubmitBatchAsync(string table, IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
@@ -116,7 +135,7 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         }
     }
 
-    private static void Precheck(string table, SortedDictionary<string, StateEntity> partition, StateOperation operation)
+    private static void Precheck(string table, PartitionRows partition, StateOperation operation)
     {
         var entity = operation.Entity;
         partition.TryGetValue(entity.RowKey, out var current);
@@ -132,7 +151,7 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         }
     }
 
-    private string? Apply(SortedDictionary<string, StateEntity> partition, StateOperation operation)
+    private string? Apply(PartitionRows partition, StateOperation operation)
     {
         if (operation.Kind == StateOperationKind.Delete)
         {
@@ -153,7 +172,7 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         }
     }
 
-    private SortedDictionary<string, StateEntity>? Partition(string table, string partitionKey, bool create)
+    private PartitionRows? Partition(string table, string partitionKey, bool create)
     {
         if (!_tables.TryGetValue(table, out var partitions))
         {
@@ -165,7 +184,7 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         }
         if (!partitions.TryGetValue(partitionKey, out var partition) && create)
         {
-            partitions[partitionKey] = partition = new SortedDictionary<string, StateEntity>(StringComparer.Ordinal);
+            partitions[partitionKey] = partition = new PartitionRows();
         }
         return partition;
     }
@@ -176,4 +195,37 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         StatePreconditionFailedException => new StatePreconditionFailedException(ex.Message, ex) { FailedOperationIndex = index },
         _ => new StateNotFoundException(ex.Message, ex) { FailedOperationIndex = index },
     };
+
+    /// <summary>One partition: row keys kept sorted (a page can start at any key in O(log n)) and the entities by key.</summary>
+    private sealed class PartitionRows
+    {
+        public SortedSet<string> Keys { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, StateEntity> Entities { get; } = new(StringComparer.Ordinal);
+
+        public bool TryGetValue(string rowKey, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out StateEntity entity) =>
+            Entities.TryGetValue(rowKey, out entity);
+
+        public StateEntity? GetValueOrDefault(string rowKey) => Entities.GetValueOrDefault(rowKey);
+
+        public StateEntity this[string rowKey]
+        {
+            set
+            {
+                Entities[rowKey] = value;
+                Keys.Add(rowKey);
+            }
+        }
+
+        public void Remove(string rowKey)
+        {
+            Entities.Remove(rowKey);
+            Keys.Remove(rowKey);
+        }
+
+        /// <summary>Row keys in order from <paramref name="lower"/> (inclusive), or from the start.</summary>
+        public IEnumerable<string> KeysFrom(string? lower) =>
+            lower is null ? Keys
+            : Keys.Count == 0 || string.CompareOrdinal(lower, Keys.Max) > 0 ? []
+            : Keys.GetViewBetween(lower, Keys.Max!);
+    }
 }

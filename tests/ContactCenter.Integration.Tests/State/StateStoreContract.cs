@@ -128,6 +128,24 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Partitions_larger_than_a_page_are_returned_whole_in_order_and_ranges_cross_pages()
+    {
+        const int Rows = 2_500;
+        for (var batch = 0; batch < Rows / StateOperation.MaxBatchSize; batch++)
+        {
+            await Store.SubmitBatchAsync(Table, Enumerable.Range(batch * 100, 100).Select(i => StateOperation.Insert(Entity("big", $"r{i:D5}", i))).ToList(), Ct);
+        }
+
+        var all = await Store.QueryPartitionAsync(Table, "big", cancellationToken: Ct).Select(e => e.RowKey).ToListAsync(Ct);
+        var range = await Store.QueryPartitionAsync(Table, "big", "r00990", "r02010", Ct).Select(e => e.RowKey).ToListAsync(Ct);
+        var head = await Store.QueryPartitionAsync(Table, "big", cancellationToken: Ct).Take(3).Select(e => e.RowKey).ToListAsync(Ct);
+
+        Assert.Equal(Enumerable.Range(0, Rows).Select(i => $"r{i:D5}"), all);
+        Assert.Equal(Enumerable.Range(990, 1020).Select(i => $"r{i:D5}"), range);
+        Assert.Equal(["r00000", "r00001", "r00002"], head);
+    }
+
+    [Fact]
     public async Task Keys_with_quotes_and_unicode_are_stored_and_queried_exactly()
     {
         await Store.InsertAsync(Table, Entity("O'Brien", "ünïcødé 'x'"), Ct);
