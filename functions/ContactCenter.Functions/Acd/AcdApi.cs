@@ -13,7 +13,8 @@ public sealed record PresenceRequest(string? Presence);
 /// <param name="EstimatedWaitSeconds">Null when nobody who could serve the contact is signed in.</param>
 public sealed record ContactView(ContactState Contact, int? Position, double? EstimatedWaitSeconds, string? EstimateBasis, IReadOnlyList<OfferMade> Offers);
 
-public sealed record QueueView(string Id, string Policy, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
+/// <param name="Open">Within business hours now (always true for a queue without hours).</param>
+public sealed record QueueView(string Id, string Policy, bool Open, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
 
 public sealed record RulesView(int Version, string Source, IReadOnlyList<string> Queues);
 
@@ -50,7 +51,8 @@ public static class AcdApi
         var queueId = Route(context, "queueId");
         var queue = context.RequestServices.GetRequiredService<RoutingRulesCatalog>().Find(queueId) ?? throw new UnknownQueueException(queueId);
         var waiting = await acd.WaitingAsync(queueId, context.RequestAborted);
-        return TypedResults.Json(new QueueView(queue.Id, queue.Policy.ToString(), waiting.Count, waiting.Take(100).ToList(),
+        var open = queue.Hours?.IsOpen(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()) ?? true;
+        return TypedResults.Json(new QueueView(queue.Id, queue.Policy.ToString(), open, waiting.Count, waiting.Take(100).ToList(),
             context.RequestServices.GetRequiredService<RoutingRulesCatalog>().Current.Version), ApiJsonContext.Default.QueueView);
     }
 

@@ -51,6 +51,7 @@ public sealed class AcdApiTests
 
         Assert.Equal(2, second!["position"]!.GetValue<int>());
         Assert.Equal(2, queue!["waiting"]!.GetValue<int>());
+        Assert.True(queue["open"]!.GetValue<bool>());
         Assert.Equal(["first", "second"], queue["contactIds"]!.AsArray().Select(n => n!.GetValue<string>()));
     }
 
@@ -77,6 +78,20 @@ public sealed class AcdApiTests
         Assert.Equal(expected, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(reason, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_queue_outside_its_business_hours_says_it_is_closed()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("rules-").FullName, "routing-rules.json");
+        // Open only on Sundays 00:00-00:01 UTC: closed at almost any moment the test runs.
+        await File.WriteAllTextAsync(path, """{ "version": 1, "queues": [ { "id": "night", "businessHours": { "timeZone": "UTC", "weekly": { "sun": ["00:00-00:01"] } } } ] }""", Ct);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await using var app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["Routing:RulesPath"] = path }, s => s.AddSingleton<TimeProvider>(clock));
+
+        Assert.False((await app.GetJsonAsync("/api/queues/night"))["open"]!.GetValue<bool>());
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 29, 0, 0, 30, TimeSpan.Zero));
+        Assert.True((await app.GetJsonAsync("/api/queues/night"))["open"]!.GetValue<bool>());
     }
 
     [Fact]
