@@ -44,11 +44,7 @@ internal static class RoutingBenchmark
         var store = new InMemoryStateStore();
         var acd = new AcdService(store, new StaticQueueCatalog([new QueueDefinition("bench")]), TimeProvider.System);
         var setup = Stopwatch.StartNew();
-        for (var i = 0; i < agentCount; i++)
-        {
-            await acd.UpsertAgentAsync(new AgentProfile($"a{i:D6}", null, new Dictionary<string, int>(), new Dictionary<Channel, int> { [Channel.Voice] = 1 }));
-            await acd.SetPresenceAsync($"a{i:D6}", Presence.Available);
-        }
+        await AddAvailableAgentsAsync(acd, agentCount);
         var agentsSeconds = setup.Elapsed.TotalSeconds;
         setup.Restart();
         for (var i = 0; i < contactCount; i++)
@@ -97,11 +93,7 @@ internal static class RoutingBenchmark
         var counting = new CountingStore(new TableStateStore(new TableServiceClient("UseDevelopmentStorage=true")), "b" + Guid.NewGuid().ToString("N")[..10]);
         var acd = new AcdService(counting, new StaticQueueCatalog([new QueueDefinition("bench")]), TimeProvider.System);
         const int Agents = 20;
-        for (var i = 0; i < Agents; i++)
-        {
-            await acd.UpsertAgentAsync(new AgentProfile($"a{i:D3}", null, new Dictionary<string, int>(), new Dictionary<Channel, int> { [Channel.Voice] = 1 }));
-            await acd.SetPresenceAsync($"a{i:D3}", Presence.Available);
-        }
+        await AddAvailableAgentsAsync(acd, Agents);
         counting.Reset();
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < contactCount; i++)
@@ -121,6 +113,17 @@ internal static class RoutingBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"| Table operations per routed contact | {counting.Operations / (double)contactCount:F1} ({counting.Describe(contactCount)}) |");
         report.AppendLine(CultureInfo.InvariantCulture, $"| entities read per routed contact (queries count each entity) | {counting.EntitiesRead / (double)contactCount:F1} |");
         report.AppendLine();
+    }
+
+    /// <summary>Agents a000000, a000001...: one voice call each, all available.</summary>
+    private static async Task AddAvailableAgentsAsync(AcdService acd, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"a{i:D6}";
+            await acd.UpsertAgentAsync(new AgentProfile(id, null, new Dictionary<string, int>(), new Dictionary<Channel, int> { [Channel.Voice] = 1 }));
+            await acd.SetPresenceAsync(id, Presence.Available);
+        }
     }
 
     private static double Percentile(List<double> sorted, int percentile) =>

@@ -350,14 +350,24 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
             return true;
         }
 
+        /// <summary>The property's value; a missing one is an error only when required.</summary>
+        private bool TryProperty(JsonElement parent, string at, string name, bool required, out JsonElement value)
+        {
+            if (parent.TryGetProperty(name, out value))
+            {
+                return true;
+            }
+            if (required)
+            {
+                Error(at, $"'{name}' is required.");
+            }
+            return false;
+        }
+
         private JsonElement? Array(JsonElement parent, string at, string name, bool required = false)
         {
-            if (!parent.TryGetProperty(name, out var value))
+            if (!TryProperty(parent, at, name, required, out var value))
             {
-                if (required)
-                {
-                    Error(at, $"'{name}' is required.");
-                }
                 return null;
             }
             if (value.ValueKind != JsonValueKind.Array)
@@ -370,12 +380,8 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
 
         private string? String(JsonElement parent, string at, string name, bool required = false)
         {
-            if (!parent.TryGetProperty(name, out var value))
+            if (!TryProperty(parent, at, name, required, out var value))
             {
-                if (required)
-                {
-                    Error(at, $"'{name}' is required.");
-                }
                 return null;
             }
             if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
@@ -388,12 +394,8 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
 
         private int? Int(JsonElement parent, string at, string name, int min, int max, bool required = false)
         {
-            if (!parent.TryGetProperty(name, out var value))
+            if (!TryProperty(parent, at, name, required, out var value))
             {
-                if (required)
-                {
-                    Error(at, $"'{name}' is required.");
-                }
                 return null;
             }
             if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
@@ -411,7 +413,7 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
 
         private bool? Bool(JsonElement parent, string at, string name)
         {
-            if (!parent.TryGetProperty(name, out var value))
+            if (!TryProperty(parent, at, name, required: false, out var value))
             {
                 return null;
             }
