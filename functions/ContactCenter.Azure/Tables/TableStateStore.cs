@@ -109,7 +109,7 @@ public sealed class TableStateStore : IStateStore
         {
             var index = ex.FailedTransactionActionIndex;
             var target = index is { } i && i < operations.Count ? operations[i].Entity : operations[0].Entity;
-            throw Map(ex, table, target) is { } mapped ? WithIndex(mapped, index) : ex;
+            throw Map(ex, table, target) is { } mapped ? mapped.AtOperation(index) : ex;
         }
     }
 
@@ -167,13 +167,6 @@ public sealed class TableStateStore : IStateStore
             _ => null,
         };
     }
-
-    private static StateStoreException WithIndex(StateStoreException ex, int? index) => ex switch
-    {
-        StateConflictException => new StateConflictException(ex.Message, ex.InnerException) { FailedOperationIndex = index },
-        StatePreconditionFailedException => new StatePreconditionFailedException(ex.Message, ex.InnerException) { FailedOperationIndex = index },
-        _ => new StateNotFoundException(ex.Message, ex.InnerException) { FailedOperationIndex = index },
-    };
 
     private static ETag ToETag(string? etag) => etag is null ? ETag.All : new ETag(etag);
 

@@ -111,7 +111,7 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
                 }
                 catch (StateStoreException ex)
                 {
-                    throw Rethrow(ex, i);
+                    throw ex.AtOperation(i);
                 }
             }
             foreach (var operation in operations)
@@ -188,13 +188,6 @@ public sealed class InMemoryStateStore(TimeProvider timeProvider) : IStateStore
         }
         return partition;
     }
-
-    private static StateStoreException Rethrow(StateStoreException ex, int index) => ex switch
-    {
-        StateConflictException => new StateConflictException(ex.Message, ex) { FailedOperationIndex = index },
-        StatePreconditionFailedException => new StatePreconditionFailedException(ex.Message, ex) { FailedOperationIndex = index },
-        _ => new StateNotFoundException(ex.Message, ex) { FailedOperationIndex = index },
-    };
 
     /// <summary>One partition: row keys kept sorted (a page can start at any key in O(log n)) and the entities by key.</summary>
     private sealed class PartitionRows

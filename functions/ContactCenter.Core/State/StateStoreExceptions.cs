@@ -5,6 +5,14 @@ public abstract class StateStoreException(string message, Exception? inner = nul
 {
     /// <summary>Index of the failing operation when the failure came from a batch.</summary>
     public int? FailedOperationIndex { get; init; }
+
+    /// <summary>The same failure, naming the batch operation that caused it.</summary>
+    public StateStoreException AtOperation(int? index) => this switch
+    {
+        StateConflictException => new StateConflictException(Message, InnerException) { FailedOperationIndex = index },
+        StatePreconditionFailedException => new StatePreconditionFailedException(Message, InnerException) { FailedOperationIndex = index },
+        _ => new StateNotFoundException(Message, InnerException) { FailedOperationIndex = index },
+    };
 }
 
 /// <summary>The entity already exists (HTTP 409 on Table Storage).</summary>

@@ -16,18 +16,8 @@ public static class FunctionEndpoints
     public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
 
     public static IEndpointConventionBuilder MapHttpFunction<TFunction>(this IEndpointRouteBuilder app, FunctionDefinition function)
-        where TFunction : IHttpFunction
-    {
-        var trigger = function.Trigger as HttpTrigger
-            ?? throw new ArgumentException($"Function {function.Name} is not HTTP-triggered.", nameof(function));
-        return app.MapMethods(function.HandlerPath, trigger.Methods.Select(m => m.ToUpperInvariant()), async context =>
-            {
-                var result = await context.RequestServices.GetRequiredService<TFunction>().HandleAsync(context);
-                await result.ExecuteAsync(context);
-            })
-            .WithName(function.Name)
-            .WithMetadata(function);
-    }
+        where TFunction : IHttpFunction =>
+        app.MapHttpFunction(function, context => context.RequestServices.GetRequiredService<TFunction>().HandleAsync(context));
 
     /// <summary>An HTTP function whose handler is a delegate (for small groups of related endpoints).</summary>
     public static IEndpointConventionBuilder MapHttpFunction(this IEndpointRouteBuilder app, FunctionDefinition function, Func<HttpContext, Task<IResult>> handler)

@@ -80,15 +80,13 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     /// <summary>Sends a message to a Service Bus queue, as another service (or an output binding) would.</summary>
     public string SendToQueue(string queueName, string body, string? sessionId = null, string? messageId = null)
     {
-        var source = $"servicebus:{queueName}";
-        if (!_sources.TryGetValue(source, out var channel))
+        var message = new LocalMessage(messageId ?? Guid.NewGuid().ToString("N"), body, sessionId, _timeProvider.GetUtcNow());
+        if (!_sources.TryGetValue($"servicebus:{queueName}", out var channel))
         {
             // No function listens on this queue: keep the message visible instead of dropping it.
-            var orphan = new LocalMessage(messageId ?? Guid.NewGuid().ToString("N"), body, sessionId, _timeProvider.GetUtcNow());
-            _deadLetters.Enqueue(new DeadLetter(queueName, orphan.MessageId, body, "No function is triggered by this queue.", 0, _timeProvider.GetUtcNow()));
-            return orphan.MessageId;
+            _deadLetters.Enqueue(new DeadLetter(queueName, message.MessageId, body, "No function is triggered by this queue.", 0, message.EnqueuedAt));
+            return message.MessageId;
         }
-        var message = new LocalMessage(messageId ?? Guid.NewGuid().ToString("N"), body, sessionId, _timeProvider.GetUtcNow());
         Enqueue(channel, message);
         return message.MessageId;
     }
