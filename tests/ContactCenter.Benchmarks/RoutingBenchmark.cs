@@ -72,15 +72,12 @@ internal static class RoutingBenchmark
         latencies.Sort();
         var memory = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
 
-        report.AppendLine(CultureInfo.InvariantCulture, $"Embedded store: {agentCount:N0} available agents, {contactCount:N0} waiting contacts (setup: agents {agentsSeconds:F1} s, enqueue {contactCount / enqueueSeconds:N0} contacts/s), {decisions:N0} single-offer routing calls, each followed by accept and complete; managed heap after: {memory:F0} MiB.");
-        report.AppendLine();
-        report.AppendLine("| measure | value |");
-        report.AppendLine("|---|---:|");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| routing decisions per second (routing time only) | {decisions / routing.TotalSeconds:N0} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| decision latency p50 | {Percentile(latencies, 50):F2} ms |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| decision latency p99 | {Percentile(latencies, 99):F2} ms |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| whole contacts per second (route + accept + complete) | {decisions / total.Elapsed.TotalSeconds:N0} |");
-        report.AppendLine();
+        AppendTable(report,
+            $"Embedded store: {agentCount:N0} available agents, {contactCount:N0} waiting contacts (setup: agents {agentsSeconds:F1} s, enqueue {contactCount / enqueueSeconds:N0} contacts/s), {decisions:N0} single-offer routing calls, each followed by accept and complete; managed heap after: {memory:F0} MiB.",
+            ("routing decisions per second (routing time only)", $"{decisions / routing.TotalSeconds:N0}"),
+            ("decision latency p50", $"{Percentile(latencies, 50):F2} ms"),
+            ("decision latency p99", $"{Percentile(latencies, 99):F2} ms"),
+            ("whole contacts per second (route + accept + complete)", $"{decisions / total.Elapsed.TotalSeconds:N0}"));
     }
 
     private static async Task AzuriteAsync(int contactCount, StringBuilder report)
@@ -105,13 +102,24 @@ internal static class RoutingBenchmark
             await acd.CompleteAsync(offer.AgentId, offer.ContactId);
         }
         clock.Stop();
-        report.AppendLine(CultureInfo.InvariantCulture, $"Azurite (Table Storage emulator, loopback): {contactCount} contacts one after another through enqueue, route (one offer), accept and complete, {Agents} agents.");
+        AppendTable(report,
+            $"Azurite (Table Storage emulator, loopback): {contactCount} contacts one after another through enqueue, route (one offer), accept and complete, {Agents} agents.",
+            ("contacts per second end to end", $"{contactCount / clock.Elapsed.TotalSeconds:N1}"),
+            ("Table operations per routed contact", $"{counting.Operations / (double)contactCount:F1} ({counting.Describe(contactCount)})"),
+            ("entities read per routed contact (queries count each entity)", $"{counting.EntitiesRead / (double)contactCount:F1}"));
+    }
+
+    /// <summary>A caption and a two-column Markdown table of measures, as docs/benchmarks.md shows them.</summary>
+    private static void AppendTable(StringBuilder report, FormattableString caption, params (string Measure, FormattableString Value)[] rows)
+    {
+        report.AppendLine(caption.ToString(CultureInfo.InvariantCulture));
         report.AppendLine();
         report.AppendLine("| measure | value |");
         report.AppendLine("|---|---:|");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| contacts per second end to end | {contactCount / clock.Elapsed.TotalSeconds:N1} |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| Table operations per routed contact | {counting.Operations / (double)contactCount:F1} ({counting.Describe(contactCount)}) |");
-        report.AppendLine(CultureInfo.InvariantCulture, $"| entities read per routed contact (queries count each entity) | {counting.EntitiesRead / (double)contactCount:F1} |");
+        foreach (var (measure, value) in rows)
+        {
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {measure} | {value.ToString(CultureInfo.InvariantCulture)} |");
+        }
         report.AppendLine();
     }
 
