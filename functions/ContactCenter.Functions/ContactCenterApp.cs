@@ -57,6 +57,8 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<AcsEventsFunction>(FunctionCatalog.AcsEvents);
         app.MapTriggeredFunction<InboundEventsFunction>(FunctionCatalog.InboundEvents);
         app.MapTriggeredFunction<HeartbeatFunction>(FunctionCatalog.Heartbeat);
+        app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
+        app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
 
         if (hosting.Mode == HostingMode.Local)

@@ -28,7 +28,9 @@ internal static class RoutingBenchmark
         report.AppendLine(CultureInfo.InvariantCulture, $"`dotnet run -c Release --project tests/ContactCenter.Benchmarks -- routing --agents {agents} --contacts {contacts} --decisions {decisions} --azurite-contacts {azuriteContacts}` on {Environment.ProcessorCount} cores.");
         report.AppendLine();
 
-        await EmbeddedAsync(agents, contacts, decisions, report);
+        // Every agent ready is the ready index's worst case; a tenth ready is a busy contact center's usual day.
+        await EmbeddedAsync(agents, contacts, decisions, readyPercent: 100, report);
+        await EmbeddedAsync(agents, contacts, decisions, readyPercent: 10, report);
         await AzuriteAsync(azuriteContacts, report);
 
         Console.WriteLine(report);
@@ -39,12 +41,17 @@ internal static class RoutingBenchmark
         return 0;
     }
 
-    private static async Task EmbeddedAsync(int agentCount, int contactCount, int decisions, StringBuilder report)
+    private static async Task EmbeddedAsync(int agentCount, int contactCount, int decisions, int readyPercent, StringBuilder report)
     {
         var store = new InMemoryStateStore();
         var acd = new AcdService(store, new StaticQueueCatalog([new QueueDefinition("bench")]), TimeProvider.System);
         var setup = Stopwatch.StartNew();
         await AddAvailableAgentsAsync(acd, agentCount);
+        var ready = agentCount * readyPercent / 100;
+        for (var i = ready; i < agentCount; i++)
+        {
+            await acd.SetPresenceAsync($"a{i:D6}", Presence.Busy); // signed in, not taking ACD work
+        }
         var agentsSeconds = setup.Elapsed.TotalSeconds;
         setup.Restart();
         for (var i = 0; i < contactCount; i++)
@@ -73,7 +80,7 @@ internal static class RoutingBenchmark
         var memory = GC.GetTotalMemory(forceFullCollection: true) / 1048576.0;
 
         AppendTable(report,
-            $"Embedded store: {agentCount:N0} available agents, {contactCount:N0} waiting contacts (setup: agents {agentsSeconds:F1} s, enqueue {contactCount / enqueueSeconds:N0} contacts/s), {decisions:N0} single-offer routing calls, each followed by accept and complete; managed heap after: {memory:F0} MiB.",
+            $"Embedded store: {agentCount:N0} agents of whom {ready:N0} ready ({readyPercent} %), {contactCount:N0} waiting contacts (setup: agents {agentsSeconds:F1} s, enqueue {contactCount / enqueueSeconds:N0} contacts/s), {decisions:N0} single-offer routing calls, each followed by accept and complete; managed heap after: {memory:F0} MiB.",
             ("routing decisions per second (routing time only)", $"{decisions / routing.TotalSeconds:N0}"),
             ("decision latency p50", $"{Percentile(latencies, 50):F2} ms"),
             ("decision latency p99", $"{Percentile(latencies, 99):F2} ms"),

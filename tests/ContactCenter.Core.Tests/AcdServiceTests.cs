@@ -302,7 +302,33 @@ public sealed class AcdServiceTests
     }
 
     [Fact]
-    public async Task Routing_a_queue_returns_its_overdue_offers_before_matching()
+    public async Task The_ready_index_follows_presence_offers_and_capacity_per_channel()
+    {
+        var acd = Acd();
+        await Agent(acd, "ann", capacity: new() { [Channel.Voice] = 1, [Channel.Sms] = 2 }, available: false);
+        async Task<string> Ready() => string.Join(" ", await Task.WhenAll(Enum.GetValues<Channel>().Select(async c =>
+            $"{c}:{(await acd.ListReadyAgentsAsync(c)).Count}")));
+
+        Assert.Equal("Voice:0 Sms:0 Email:0 Chat:0", await Ready()); // offline
+        await acd.SetPresenceAsync("ann", Presence.Available);
+        Assert.Equal("Voice:1 Sms:1 Email:0 Chat:0", await Ready()); // no email or chat capacity
+        await acd.EnqueueAsync(new NewContact("s1", Channel.Sms, "sales"));
+        var offer = Assert.Single(await acd.RouteQueueAsync("sales"));
+        Assert.Equal("Voice:0 Sms:0 Email:0 Chat:0", await Ready()); // one offer at a time
+        await acd.AcceptAsync("ann", offer.ContactId);
+        Assert.Equal("Voice:1 Sms:1 Email:0 Chat:0", await Ready()); // one of two SMS slots used
+        await acd.EnqueueAsync(new NewContact("s2", Channel.Sms, "sales"));
+        await acd.AcceptAsync("ann", Assert.Single(await acd.RouteQueueAsync("sales")).ContactId);
+        Assert.Equal("Voice:1 Sms:0 Email:0 Chat:0", await Ready()); // SMS full, voice still free
+        await acd.CompleteAsync("ann", "s1");
+        Assert.Equal("Voice:1 Sms:1 Email:0 Chat:0", await Ready());
+        await acd.SetPresenceAsync("ann", Presence.Away);
+        Assert.Equal("Voice:0 Sms:0 Email:0 Chat:0", await Ready());
+        Assert.Equal("s2", Assert.Single((await acd.GetAgentAsync("ann")).Assignments).ContactId);
+    }
+
+    [Fact]
+    public async Task The_overdue_offer_sweep_returns_only_offers_past_deadline_and_grace()
     {
         var acd = Acd(new QueueDefinition("sales") { OfferTimeout = TimeSpan.FromSeconds(10) });
         await Agent(acd, "ann");
@@ -310,9 +336,11 @@ public sealed class AcdServiceTests
         Assert.Single(await acd.RouteQueueAsync("sales"));
         await Agent(acd, "bob");
 
-        Advance(5);
-        Assert.Empty(await acd.RouteQueueAsync("sales"));
-        Advance(6);
+        Advance(11);
+        Assert.Empty(await acd.RouteQueueAsync("sales")); // routing alone never scans for overdue offers
+        Assert.Empty(await acd.ExpireOverdueOffersAsync(TimeSpan.FromSeconds(5)));
+        Advance(4);
+        Assert.Equal("c1", Assert.Single(await acd.ExpireOverdueOffersAsync(TimeSpan.FromSeconds(5))).ContactId);
         var again = Assert.Single(await acd.RouteQueueAsync("sales"));
 
         Assert.Equal("bob", again.AgentId);

@@ -63,4 +63,5 @@ public sealed class InvalidInboundEventException(string message, Exception? inne
 [JsonSerializable(typeof(Routing.AgentState))]
 [JsonSerializable(typeof(Routing.ContactState))]
 [JsonSerializable(typeof(Routing.RoutingDecision))]
+[JsonSerializable(typeof(Routing.AcdWork))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;

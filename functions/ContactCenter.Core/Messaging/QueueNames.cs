@@ -6,5 +6,14 @@ public static class QueueNames
     /// <summary>Channel events (calls, SMS, email) accepted from Event Grid and waiting to be applied.</summary>
     public const string InboundEvents = "inbound-events";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents];
+    /// <summary>
+    /// ACD work (route a queue, expire an offer, escalate a contact), session-enabled with the queue id as session id,
+    /// so one queue is matched by one worker at a time; timers are scheduled messages.
+    /// </summary>
+    public const string AcdRouting = "acd-routing";
+
+    /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
+    public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting];
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting];
 }

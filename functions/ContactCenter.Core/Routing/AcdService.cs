@@ -46,6 +46,9 @@ public sealed class StaleActionException(string message) : Exception(message);
 public interface IQueueCatalog
 {
     QueueDefinition? Find(string queueId);
+
+    /// <summary>The ids of every queue now defined.</summary>
+    IReadOnlyCollection<string> QueueIds { get; }
 }
 
 /// <summary>A fixed set of queues (tests, simulations, and until rules files are loaded).</summary>
@@ -54,6 +57,8 @@ public sealed class StaticQueueCatalog(IEnumerable<QueueDefinition> queues) : IQ
     private readonly Dictionary<string, QueueDefinition> _queues = queues.ToDictionary(q => q.Id, StringComparer.Ordinal);
 
     public QueueDefinition? Find(string queueId) => _queues.GetValueOrDefault(queueId);
+
+    public IReadOnlyCollection<string> QueueIds => _queues.Keys;
 }
 
 /// <summary>
@@ -137,44 +142,60 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
     }
 
     /// <summary>
-    /// Matches the head of one queue with free agents and makes offers, at most <paramref name="maxOffers"/>. Meant to
+    /// Matches the head of one queue with ready agents and makes offers, at most <paramref name="maxOffers"/>. Meant to
     /// run with one router per queue at a time (a Service Bus session per queue), though concurrent runs stay correct.
+    /// Only the ready index of the channels in play is read, never every agent.
     /// </summary>
     public async Task<IReadOnlyList<OfferMade>> RouteQueueAsync(string queueId, int maxOffers = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var queue = queues.Find(queueId) ?? throw new UnknownQueueException(queueId);
-        var agents = (await _repository.ListAgentsAsync(cancellationToken)).ToDictionary(a => a.Value.Id, StringComparer.Ordinal);
-        // Offers of this queue past their deadline go back first. The agent list is read anyway, so this costs no scan;
-        // the scheduled expiry check stays the precise path.
-        var now = timeProvider.GetUtcNow();
-        foreach (var due in agents.Values.Where(a => a.Value.Offer is { } o && o.QueueId == queueId && o.ExpiresAt <= now).ToList())
-        {
-            await ExpireOfferAsync(due.Value.Id, due.Value.Offer!.ContactId, cancellationToken);
-            agents[due.Value.Id] = await _repository.GetAgentAsync(due.Value.Id, cancellationToken) ?? due;
-        }
         var offers = new List<OfferMade>();
-        var head = new List<string>(HeadWindow);
-        await foreach (var contactId in _repository.QueueAsync(queueId, cancellationToken))
+        var head = new List<QueueEntry>(HeadWindow);
+        await foreach (var entry in _repository.QueueAsync(queueId, cancellationToken))
         {
-            head.Add(contactId);
+            head.Add(entry);
             if (head.Count == HeadWindow)
             {
                 break;
             }
         }
-        foreach (var contactId in head)
+        var ready = new ReadyAgents(_repository);
+        foreach (var entry in head)
         {
-            if (offers.Count >= maxOffers || !agents.Values.Any(a => a.Value.Presence == Presence.Available && a.Value.Offer is null))
+            if (offers.Count >= maxOffers)
             {
                 break;
             }
-            var offer = await TryOfferAsync(queue, contactId, agents, cancellationToken);
+            if (entry.Channel is { } channel && (await ready.ForAsync(channel, cancellationToken)).Count == 0)
+            {
+                continue; // nobody is ready on this channel: no need to read the contact
+            }
+            var offer = await TryOfferAsync(queue, entry.ContactId, ready, cancellationToken);
             if (offer is not null)
             {
                 offers.Add(offer);
             }
         }
         return offers;
+    }
+
+    /// <summary>
+    /// The safety net behind the scheduled expiry checks: puts back every offer more than <paramref name="grace"/> past
+    /// its deadline (a lost or dead-lettered check). Reads every agent, so it runs rarely, from a timer.
+    /// </summary>
+    public async Task<IReadOnlyList<PendingOffer>> ExpireOverdueOffersAsync(TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        var now = timeProvider.GetUtcNow();
+        var overdue = new List<PendingOffer>();
+        foreach (var agent in await _repository.ListAgentsAsync(cancellationToken))
+        {
+            if (agent.Value.Offer is { } offer && offer.ExpiresAt + grace <= now)
+            {
+                await ExpireOfferAsync(agent.Value.Id, offer.ContactId, cancellationToken);
+                overdue.Add(offer);
+            }
+        }
+        return overdue;
     }
 
     public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
@@ -317,14 +338,18 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
     public async Task<IReadOnlyList<AgentState>> ListAgentsAsync(CancellationToken cancellationToken = default) =>
         (await _repository.ListAgentsAsync(cancellationToken)).Select(a => a.Value).ToList();
 
+    /// <summary>Agents the ready index lists for a channel: available, no pending offer, spare capacity there.</summary>
+    public async Task<IReadOnlyList<AgentState>> ListReadyAgentsAsync(Channel channel, CancellationToken cancellationToken = default) =>
+        (await _repository.ListReadyAgentsAsync(channel, cancellationToken)).Select(a => a.Value).ToList();
+
     /// <summary>The contacts waiting in a queue, head first.</summary>
     public async Task<IReadOnlyList<string>> WaitingAsync(string queueId, CancellationToken cancellationToken = default)
     {
         _ = queues.Find(queueId) ?? throw new UnknownQueueException(queueId);
         var waiting = new List<string>();
-        await foreach (var id in _repository.QueueAsync(queueId, cancellationToken))
+        await foreach (var entry in _repository.QueueAsync(queueId, cancellationToken))
         {
-            waiting.Add(id);
+            waiting.Add(entry.ContactId);
         }
         return waiting;
     }
@@ -337,10 +362,10 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             return new QueuePosition(contactId, contact.QueueId, 0, contact.Status);
         }
         var position = 0;
-        await foreach (var id in _repository.QueueAsync(contact.QueueId, cancellationToken))
+        await foreach (var entry in _repository.QueueAsync(contact.QueueId, cancellationToken))
         {
             position++;
-            if (id == contactId)
+            if (entry.ContactId == contactId)
             {
                 break;
             }
@@ -357,7 +382,7 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
         return new QueuePosition(contactId, contact.QueueId, position, contact.Status, estimate, staffed == 0 ? "no agent who can serve it is signed in" : basis);
     }
 
-    private async Task<OfferMade?> TryOfferAsync(QueueDefinition queue, string contactId, Dictionary<string, Versioned<AgentState>> agents, CancellationToken cancellationToken)
+    private async Task<OfferMade?> TryOfferAsync(QueueDefinition queue, string contactId, ReadyAgents ready, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -385,7 +410,7 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
                 }
                 continue;
             }
-            var decision = RoutingDecider.Decide(contact, queue, agents.Values.Select(a => a.Value), now);
+            var decision = RoutingDecider.Decide(contact, queue, (await ready.ForAsync(contact.Channel, cancellationToken)).Select(a => a.Value), now);
             if (decision.AgentId is not { } agentId)
             {
                 return null;
@@ -407,7 +432,7 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             {
                 continue; // someone else moved the contact: look again
             }
-            if (!await TryReserveAsync(agents, agentId, contact, queue, expiresAt, now, cancellationToken))
+            if (!await TryReserveAsync(ready, agentId, contact, queue, expiresAt, now, cancellationToken))
             {
                 // The agent filled up meanwhile: put the contact back as it was and decide again. Another router may have
                 // dropped its queue entry as stale while it was claimed, so the entry is written again (idempotent).
@@ -426,26 +451,45 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
         return null;
     }
 
-    /// <summary>Reserves the agent's capacity with its ETag; false when the agent is no longer eligible.</summary>
-    private async Task<bool> TryReserveAsync(Dictionary<string, Versioned<AgentState>> agents, string agentId, ContactState contact, QueueDefinition queue,
+    /// <summary>
+    /// Reserves the agent's capacity. First straight from the ready index: one batch conditional on the index row the
+    /// decision read, no read of the agent's own row. If the agent changed since, read the agent's row and write the
+    /// offer conditional on its ETag. False when the agent is no longer eligible.
+    /// </summary>
+    private async Task<bool> TryReserveAsync(ReadyAgents ready, string agentId, ContactState contact, QueueDefinition queue,
         DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        PendingOffer Offer() => new(contact.Id, contact.Channel, queue.Id, expiresAt);
+        if (ready.Row(contact.Channel, agentId) is { } indexed && indexed.Value.IneligibilityReason(contact, now) is null)
         {
-            var agent = agents[agentId];
-            if (agent.Value.IneligibilityReason(contact, now) is not null)
-            {
-                return false;
-            }
-            var reserved = agent.Value with { Offer = new PendingOffer(contact.Id, contact.Channel, queue.Id, expiresAt), LastOfferedAt = now };
+            var reserved = indexed.Value with { Offer = Offer(), LastOfferedAt = now };
             try
             {
-                agents[agentId] = new Versioned<AgentState>(reserved, await _repository.ReplaceAgentAsync(reserved, agent.ETag, cancellationToken));
+                await _repository.ReplaceReadyAgentAsync(indexed, contact.Channel, reserved, cancellationToken);
+                ready.Refresh(agentId, reserved);
+                return true;
+            }
+            catch (StateStoreException ex) when (ex is StatePreconditionFailedException or StateNotFoundException)
+            {
+            }
+        }
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var agent = await _repository.GetAgentAsync(agentId, cancellationToken);
+            if (agent is null || agent.Value.IneligibilityReason(contact, now) is not null)
+            {
+                ready.Refresh(agentId, agent?.Value);
+                return false;
+            }
+            var reserved = agent.Value with { Offer = Offer(), LastOfferedAt = now };
+            try
+            {
+                await _repository.ReplaceAgentAsync(agent.Value, reserved, agent.ETag, cancellationToken);
+                ready.Refresh(agentId, reserved);
                 return true;
             }
             catch (StatePreconditionFailedException)
             {
-                agents[agentId] = await _repository.GetAgentAsync(agentId, cancellationToken) ?? throw new UnknownAgentException(agentId);
             }
         }
         return false;
@@ -552,12 +596,51 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
                 }
                 else if (!ReferenceEquals(next, current.Value))
                 {
-                    await _repository.ReplaceAgentAsync(next, current.ETag, cancellationToken);
+                    await _repository.ReplaceAgentAsync(current.Value, next, current.ETag, cancellationToken);
                 }
                 return next;
             }
             catch (StateStoreException ex) when (ex is StatePreconditionFailedException or StateConflictException && attempt < MaxAttempts)
             {
+            }
+        }
+    }
+}
+
+/// <summary>
+/// One routing pass's view of the ready agents, read from the ready index once per channel and kept current with the
+/// pass's own reservations, so a pass never offers two contacts to one agent from a stale copy.
+/// </summary>
+internal sealed class ReadyAgents(AcdRepository repository)
+{
+    private readonly Dictionary<Channel, Dictionary<string, Versioned<AgentState>>> _byChannel = [];
+
+    public async Task<IReadOnlyCollection<Versioned<AgentState>>> ForAsync(Channel channel, CancellationToken cancellationToken)
+    {
+        if (!_byChannel.TryGetValue(channel, out var agents))
+        {
+            agents = (await repository.ListReadyAgentsAsync(channel, cancellationToken)).ToDictionary(a => a.Value.Id, StringComparer.Ordinal);
+            _byChannel[channel] = agents;
+        }
+        return agents.Values;
+    }
+
+    /// <summary>The ready row as read from the index (with its ETag), while this pass has not changed the agent.</summary>
+    public Versioned<AgentState>? Row(Channel channel, string agentId) =>
+        _byChannel.TryGetValue(channel, out var agents) && agents.TryGetValue(agentId, out var row) && row.ETag.Length > 0 ? row : null;
+
+    /// <summary>Takes in the agent's latest state: kept where still ready (its index ETag now unknown), dropped where not.</summary>
+    public void Refresh(string agentId, AgentState? latest)
+    {
+        foreach (var (channel, agents) in _byChannel)
+        {
+            if (latest is not null && AcdRepository.IsReady(latest, channel))
+            {
+                agents[agentId] = new Versioned<AgentState>(latest, "");
+            }
+            else
+            {
+                agents.Remove(agentId);
             }
         }
     }

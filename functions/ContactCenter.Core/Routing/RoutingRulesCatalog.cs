@@ -25,6 +25,8 @@ public sealed class RoutingRulesCatalog : IQueueCatalog
 
     public QueueDefinition? Find(string queueId) => _active.Queues.GetValueOrDefault(queueId);
 
+    public IReadOnlyCollection<string> QueueIds => _active.Queues.Keys;
+
     public RulesUpdate TryApply(string json, string source)
     {
         RoutingRules proposed;

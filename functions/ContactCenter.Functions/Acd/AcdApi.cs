@@ -11,7 +11,7 @@ public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills,
 public sealed record PresenceRequest(string? Presence);
 
 /// <param name="EstimatedWaitSeconds">Null when nobody who could serve the contact is signed in.</param>
-public sealed record ContactView(ContactState Contact, int? Position, double? EstimatedWaitSeconds, string? EstimateBasis, IReadOnlyList<OfferMade> Offers);
+public sealed record ContactView(ContactState Contact, int? Position, double? EstimatedWaitSeconds, string? EstimateBasis);
 
 /// <param name="Open">Within business hours now (always true for a queue without hours).</param>
 public sealed record QueueView(string Id, string Policy, bool Open, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
@@ -19,9 +19,10 @@ public sealed record QueueView(string Id, string Policy, bool Open, int Waiting,
 public sealed record RulesView(int Version, string Source, IReadOnlyList<string> Queues);
 
 /// <summary>
-/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing. After every change the
-/// affected queues are routed at once, so offers follow immediately. Unknown queues, agents and contacts are 404,
-/// actions that no longer apply 409, bad input 400 — all problem+json.
+/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing. Changes go through the
+/// <see cref="AcdDispatcher"/>, which queues the routing they allow (Service Bus in Azure, the local dispatcher locally):
+/// offers follow within moments and show on the agent (GET agents/{id}) and the contact. Unknown queues, agents and
+/// contacts are 404, actions that no longer apply 409, bad input 400 — all problem+json.
 /// </summary>
 public static class AcdApi
 {
@@ -90,22 +91,20 @@ public static class AcdApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var contact = await acd.EnqueueAsync(new NewContact(request.Id ?? Guid.NewGuid().ToString("N"), channel, request.QueueId!)
+        var contact = await Dispatcher(context).EnqueueAsync(new NewContact(request.Id ?? Guid.NewGuid().ToString("N"), channel, request.QueueId!)
         {
             Priority = request.Priority,
             RequiredSkills = request.Skills?.Select(s => new SkillRequirement(s.Key, s.Value)).ToList(),
             CustomerId = request.CustomerId,
             PreferredAgentId = request.PreferredAgentId,
         }, context.RequestAborted);
-        var offers = await acd.RouteQueueAsync(contact.QueueId, cancellationToken: context.RequestAborted);
-        var current = await acd.GetContactAsync(contact.Id, context.RequestAborted);
-        return TypedResults.Json(await ViewAsync(acd, current, offers, context), ApiJsonContext.Default.ContactView, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(await ViewAsync(acd, contact, context), ApiJsonContext.Default.ContactView, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<IResult> ContactAsync(HttpContext context, AcdService acd)
     {
         var contact = await acd.GetContactAsync(Route(context, "contactId"), context.RequestAborted);
-        return TypedResults.Json(await ViewAsync(acd, contact, [], context), ApiJsonContext.Default.ContactView);
+        return TypedResults.Json(await ViewAsync(acd, contact, context), ApiJsonContext.Default.ContactView);
     }
 
     private static async Task<IResult> AgentAsync(HttpContext context, AcdService acd)
@@ -146,12 +145,7 @@ public static class AcdApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["presence"] = ["Use offline, available, away or busy."] });
         }
-        var agent = await acd.SetPresenceAsync(Route(context, "agentId"), presence, context.RequestAborted);
-        if (presence == Presence.Available)
-        {
-            await RouteAllAsync(context, acd);
-            agent = await acd.GetAgentAsync(agent.Id, context.RequestAborted);
-        }
+        var agent = await Dispatcher(context).SetPresenceAsync(Route(context, "agentId"), presence, context.RequestAborted);
         return TypedResults.Json(agent, ApiJsonContext.Default.AgentState);
     }
 
@@ -161,40 +155,29 @@ public static class AcdApi
         _ = await acd.GetAgentAsync(agentId, context.RequestAborted);
         var contact = Route(context, "decision") switch
         {
-            "accept" => await acd.AcceptAsync(agentId, contactId, context.RequestAborted),
-            "decline" => await acd.DeclineAsync(agentId, contactId, context.RequestAborted),
+            "accept" => await Dispatcher(context).AcceptAsync(agentId, contactId, context.RequestAborted),
+            "decline" => await Dispatcher(context).DeclineAsync(agentId, contactId, context.RequestAborted),
             var other => throw new ArgumentException($"'{other}' is not a decision; use accept or decline."),
         };
-        var offers = await RouteAllAsync(context, acd);
-        return TypedResults.Json(new ContactView(contact, null, null, null, offers), ApiJsonContext.Default.ContactView);
+        return TypedResults.Json(new ContactView(contact, null, null, null), ApiJsonContext.Default.ContactView);
     }
 
     private static async Task<IResult> CompleteAsync(HttpContext context, AcdService acd)
     {
-        var contact = await acd.CompleteAsync(Route(context, "agentId"), Route(context, "contactId"), context.RequestAborted);
-        var offers = await RouteAllAsync(context, acd);
-        return TypedResults.Json(new ContactView(contact, null, null, null, offers), ApiJsonContext.Default.ContactView);
+        var contact = await Dispatcher(context).CompleteAsync(Route(context, "agentId"), Route(context, "contactId"), context.RequestAborted);
+        return TypedResults.Json(new ContactView(contact, null, null, null), ApiJsonContext.Default.ContactView);
     }
 
-    /// <summary>A freed agent may serve any queue: route them all (a handful per tenant).</summary>
-    private static async Task<IReadOnlyList<OfferMade>> RouteAllAsync(HttpContext context, AcdService acd)
-    {
-        var offers = new List<OfferMade>();
-        foreach (var queue in context.RequestServices.GetRequiredService<RoutingRulesCatalog>().Current.Queues)
-        {
-            offers.AddRange(await acd.RouteQueueAsync(queue.Id, cancellationToken: context.RequestAborted));
-        }
-        return offers;
-    }
+    private static AcdDispatcher Dispatcher(HttpContext context) => context.RequestServices.GetRequiredService<AcdDispatcher>();
 
-    private static async Task<ContactView> ViewAsync(AcdService acd, ContactState contact, IReadOnlyList<OfferMade> offers, HttpContext context)
+    private static async Task<ContactView> ViewAsync(AcdService acd, ContactState contact, HttpContext context)
     {
         if (contact.Status != ContactStatus.Queued)
         {
-            return new ContactView(contact, null, null, null, offers);
+            return new ContactView(contact, null, null, null);
         }
         var position = await acd.GetPositionAsync(contact.Id, context.RequestAborted);
-        return new ContactView(contact, position.Position, position.EstimatedWait?.TotalSeconds, position.EstimateBasis, offers);
+        return new ContactView(contact, position.Position, position.EstimatedWait?.TotalSeconds, position.EstimateBasis);
     }
 
     private static string Route(HttpContext context, string name) => (string)context.Request.RouteValues[name]!;

@@ -1,3 +1,4 @@
+using ContactCenter.Core.Messaging;
 using ContactCenter.Functions.Hosting;
 
 namespace ContactCenter.Functions.Acd;
@@ -17,6 +18,12 @@ public static class AcdFunctions
     public static readonly FunctionDefinition AgentOffer = new("AgentOffer", new HttpTrigger("agents/{agentId}/offers/{contactId}/{decision}", ["post"], Key));
     public static readonly FunctionDefinition AgentContactComplete = new("AgentContactComplete", new HttpTrigger("agents/{agentId}/contacts/{contactId}/complete", ["post"], Key));
 
+    /// <summary>ACD work in a session per queue: routing, offer expiry and overflow steps (scheduled messages).</summary>
+    public static readonly FunctionDefinition Routing = new("AcdRouting", new ServiceBusTrigger(QueueNames.AcdRouting, IsSessionsEnabled: true));
+
+    /// <summary>Every minute: returns offers whose expiry message was lost. Normal expiry never waits for it.</summary>
+    public static readonly FunctionDefinition OfferSweep = new("OfferSweep", new TimerTrigger("30 * * * * *"));
+
     public static IReadOnlyList<FunctionDefinition> All { get; } =
-        [RoutingRules, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete];
+        [RoutingRules, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete, Routing, OfferSweep];
 }

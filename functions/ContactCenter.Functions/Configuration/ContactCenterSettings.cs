@@ -53,3 +53,39 @@ public sealed class TelemetryOptions
         .Select(kv => kv[1].Trim())
         .FirstOrDefault();
 }
+
+/// <summary>
+/// The Service Bus namespace the app sends ACD work to: the same ServiceBusConnection settings the Functions host's
+/// Service Bus triggers read, so one setting serves both. Local mode uses its own dispatcher and needs none.
+/// </summary>
+public sealed class ServiceBusOptions
+{
+    public const string Section = "ServiceBusConnection";
+
+    /// <summary>ServiceBusConnection: a namespace connection string with a shared access key.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>ServiceBusConnection__fullyQualifiedNamespace: e.g. contoso.servicebus.windows.net, used with Entra ID.</summary>
+    public string? FullyQualifiedNamespace { get; set; }
+
+    /// <summary>ServiceBusConnection__clientId: a user-assigned managed identity; empty means the default credential chain.</summary>
+    public string? ClientId { get; set; }
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || !string.IsNullOrWhiteSpace(FullyQualifiedNamespace);
+
+    /// <summary>https://{namespace}/ whether the setting has a scheme or not (the host accepts both).</summary>
+    public Uri? NamespaceEndpoint => string.IsNullOrWhiteSpace(FullyQualifiedNamespace) ? null
+        : Uri.TryCreate(FullyQualifiedNamespace.Contains("://", StringComparison.Ordinal) ? FullyQualifiedNamespace : "https://" + FullyQualifiedNamespace.Trim(), UriKind.Absolute, out var uri)
+            && uri.Scheme == "https" && uri.AbsolutePath == "/" ? uri : null;
+
+    public static ServiceBusOptions From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Section);
+        return new ServiceBusOptions
+        {
+            ConnectionString = section.Value,
+            FullyQualifiedNamespace = section["fullyQualifiedNamespace"],
+            ClientId = section["clientId"],
+        };
+    }
+}

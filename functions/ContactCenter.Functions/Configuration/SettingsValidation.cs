@@ -83,3 +83,33 @@ public sealed class HostingEnvironmentValidator(HostingEnvironment hosting) : IV
 
 /// <summary>A marker options type so the hosting environment is validated at start-up like every other setting.</summary>
 public sealed class HostingEnvironmentCheck;
+
+/// <summary>Under the Functions host ACD work travels on Service Bus, so its connection must be set and well formed.</summary>
+public sealed class ServiceBusOptionsValidator(HostingEnvironment hosting) : IValidateOptions<ServiceBusOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServiceBusOptions options)
+    {
+        var failures = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.FullyQualifiedNamespace) && options.NamespaceEndpoint is null)
+        {
+            failures.Add($"ServiceBusConnection__fullyQualifiedNamespace '{options.FullyQualifiedNamespace}' is not a namespace host name such as contoso.servicebus.windows.net.");
+        }
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            try
+            {
+                _ = new ContactCenter.Azure.ServiceBus.ServiceBusRestClient(options.ConnectionString);
+            }
+            catch (Exception ex) when (ex is FormatException or ArgumentException)
+            {
+                failures.Add($"ServiceBusConnection is not a valid Service Bus connection string ({ex.Message}).");
+            }
+        }
+        if (hosting.Mode == HostingMode.FunctionsHost && !options.IsConfigured)
+        {
+            failures.Add("Service Bus is not configured. Under the Functions host set ServiceBusConnection__fullyQualifiedNamespace " +
+                "(managed identity, with ServiceBusConnection__clientId for a user-assigned one) or ServiceBusConnection (connection string).");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

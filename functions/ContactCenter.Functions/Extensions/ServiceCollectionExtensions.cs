@@ -2,8 +2,10 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using ContactCenter.Azure.ServiceBus;
 using ContactCenter.Azure.Tables;
 using ContactCenter.Core.Events;
+using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Operations;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.State;
@@ -41,6 +43,13 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
 
+        services.AddOptionsWithValidateOnStart<ServiceBusOptions>().Configure(options =>
+        {
+            var read = ServiceBusOptions.From(configuration);
+            (options.ConnectionString, options.FullyQualifiedNamespace, options.ClientId) = (read.ConnectionString, read.FullyQualifiedNamespace, read.ClientId);
+        });
+        services.AddSingleton<IValidateOptions<ServiceBusOptions>, ServiceBusOptionsValidator>();
+
         services.AddSingleton<IStateStore>(CreateStateStore);
         services.AddOptionsWithValidateOnStart<RoutingRulesOptions>().Bind(configuration.GetSection(RoutingRulesOptions.Section));
         services.AddSingleton<IValidateOptions<RoutingRulesOptions>, RoutingRulesOptionsValidator>();
@@ -51,6 +60,9 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<IQueueCatalog>(provider => provider.GetRequiredService<RoutingRulesCatalog>());
         services.AddSingleton<AcdService>();
+        services.AddSingleton<AcdDispatcher>();
+        services.AddSingleton<AcdRoutingFunction>();
+        services.AddSingleton<OfferSweepFunction>();
         services.AddSingleton<RoutingRulesWatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<RoutingRulesWatcher>());
         services.AddSingleton<InboundEventProcessor>();
@@ -65,6 +77,11 @@ public static class ServiceCollectionExtensions
         {
             services.AddSingleton(provider => ActivatorUtilities.CreateInstance<LocalFunctionsHost>(provider, FunctionCatalog.All));
             services.AddHostedService(provider => provider.GetRequiredService<LocalFunctionsHost>());
+            services.AddSingleton<IMessageSender, LocalMessageSender>();
+        }
+        else
+        {
+            services.AddSingleton<IMessageSender>(provider => new ServiceBusMessageSender(CreateServiceBusClient(provider)));
         }
 
         services.AddProblemDetails();
@@ -92,6 +109,14 @@ public static class ServiceCollectionExtensions
             return new TableStateStore(new TableServiceClient(new Uri(storage.TableServiceUri), Credential(storage.ManagedIdentityClientId), TableClientOptions()));
         }
         return new InMemoryStateStore(provider.GetRequiredService<TimeProvider>());
+    }
+
+    private static ServiceBusRestClient CreateServiceBusClient(IServiceProvider provider)
+    {
+        var options = provider.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
+        return options.NamespaceEndpoint is { } endpoint
+            ? new ServiceBusRestClient(endpoint, Credential(options.ClientId))
+            : new ServiceBusRestClient(options.ConnectionString!, timeProvider: provider.GetRequiredService<TimeProvider>());
     }
 
     private static TableClientOptions TableClientOptions()

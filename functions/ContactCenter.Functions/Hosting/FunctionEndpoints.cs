@@ -1,3 +1,4 @@
+using ContactCenter.Core.Routing;
 using System.Diagnostics;
 using System.Text.Json;
 using ContactCenter.Core.Events;
@@ -63,7 +64,7 @@ public static class FunctionEndpoints
             result = TypedResults.Json(output.ToResponse(), ProtocolJsonContext.Default.InvocationResponse);
             outcome = "succeeded";
         }
-        catch (Exception ex) when (ex is InvalidInvocationException or InvalidInboundEventException)
+        catch (Exception ex) when (ex is InvalidInvocationException or InvalidInboundEventException or InvalidAcdWorkException)
         {
             logger.LogWarning("Rejected invocation of {FunctionName}: {Reason}", function.Name, ex.Message);
             result = Problem(StatusCodes.Status400BadRequest, "Invalid invocation payload", ex.Message, function, invocationId);

@@ -32,6 +32,9 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     private readonly Dictionary<string, Channel<LocalMessage>> _sources = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _armedTimers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _scheduled = new();
+    private readonly HashSet<string> _sessionQueues = new(StringComparer.Ordinal);
+    private long _scheduledSequence;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly Lock _idleGate = new();
@@ -52,6 +55,10 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         foreach (var function in functions.Where(f => f.Trigger is ServiceBusTrigger or EventGridTrigger))
         {
             _sources[SourceOf(function)] = Channel.CreateUnbounded<LocalMessage>();
+            if (function.Trigger is ServiceBusTrigger { IsSessionsEnabled: true } sessions)
+            {
+                _sessionQueues.Add(sessions.QueueName);
+            }
         }
     }
 
@@ -77,18 +84,49 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         _http?.Dispose();
     }
 
-    /// <summary>Sends a message to a Service Bus queue, as another service (or an output binding) would.</summary>
-    public string SendToQueue(string queueName, string body, string? sessionId = null, string? messageId = null)
+    /// <summary>
+    /// Sends a message to a Service Bus queue, as another service (or an output binding) would. A message scheduled for
+    /// later waits on the injected TimeProvider and is enqueued at its time, as Service Bus scheduled messages are; it
+    /// does not count as in flight until then. A session-enabled queue refuses a message without a session id, as
+    /// Service Bus does.
+    /// </summary>
+    public string SendToQueue(string queueName, string body, string? sessionId = null, string? messageId = null, DateTimeOffset? scheduledFor = null)
     {
-        var message = new LocalMessage(messageId ?? Guid.NewGuid().ToString("N"), body, sessionId, _timeProvider.GetUtcNow());
+        var id = messageId ?? Guid.NewGuid().ToString("N");
         if (!_sources.TryGetValue($"servicebus:{queueName}", out var channel))
         {
             // No function listens on this queue: keep the message visible instead of dropping it.
-            _deadLetters.Enqueue(new DeadLetter(queueName, message.MessageId, body, "No function is triggered by this queue.", 0, message.EnqueuedAt));
-            return message.MessageId;
+            _deadLetters.Enqueue(new DeadLetter(queueName, id, body, "No function is triggered by this queue.", 0, _timeProvider.GetUtcNow()));
+            return id;
         }
-        Enqueue(channel, message);
-        return message.MessageId;
+        if (sessionId is null && _sessionQueues.Contains(queueName))
+        {
+            throw new InvalidOperationException($"Queue '{queueName}' requires sessions: the message needs a session id.");
+        }
+        var delay = scheduledFor is { } at ? at - _timeProvider.GetUtcNow() : TimeSpan.Zero;
+        if (delay <= TimeSpan.Zero)
+        {
+            Enqueue(channel, new LocalMessage(id, body, sessionId, _timeProvider.GetUtcNow()));
+            return id;
+        }
+        var key = Interlocked.Increment(ref _scheduledSequence);
+        _scheduled[key] = scheduledFor!.Value;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(delay, _timeProvider, _stopping.Token);
+                Enqueue(channel, new LocalMessage(id, body, sessionId, _timeProvider.GetUtcNow()));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                _scheduled.TryRemove(key, out _);
+            }
+        });
+        return id;
     }
 
     /// <summary>Publishes one Event Grid event to every Event Grid-triggered function, as an Event Grid subscription would.</summary>
@@ -135,7 +173,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     public LocalHostSnapshot Snapshot() => new(
         _sources.ToDictionary(s => s.Key, s => s.Value.Reader.Count),
         Interlocked.Read(ref _pending), Interlocked.Read(ref _delivered), _deadLetters.Count,
-        new Dictionary<string, DateTimeOffset>(_armedTimers));
+        new Dictionary<string, DateTimeOffset>(_armedTimers), _scheduled.Count, _scheduled.IsEmpty ? null : _scheduled.Values.Min());
 
     private void StartLoops()
     {
@@ -147,7 +185,8 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
             switch (function.Trigger)
             {
                 case ServiceBusTrigger or EventGridTrigger:
-                    _loops.Add(Task.Run(() => DeliverLoopAsync(function, _sources[SourceOf(function)], _stopping.Token)));
+                    _loops.Add(Task.Run(() => DeliverLoopAsync(function, _sources[SourceOf(function)],
+                        bySession: function.Trigger is ServiceBusTrigger { IsSessionsEnabled: true }, _stopping.Token)));
                     break;
                 case TimerTrigger timer when _options.RunTimers:
                     // The first occurrence is fixed now, at start-up, so a loop that begins late still fires it.
@@ -186,24 +225,47 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         }
     }
 
-    private async Task DeliverLoopAsync(FunctionDefinition function, Channel<LocalMessage> channel, CancellationToken stopping)
+    /// <summary>
+    /// Delivers one queue's messages in order. A session-enabled queue gets one ordered loop per session instead, as a
+    /// session receiver has: sessions run in parallel, each session's messages one at a time.
+    /// </summary>
+    private async Task DeliverLoopAsync(FunctionDefinition function, Channel<LocalMessage> channel, bool bySession, CancellationToken stopping)
     {
+        var sessions = bySession ? new Dictionary<string, Channel<LocalMessage>>(StringComparer.Ordinal) : null;
+        var sessionLoops = new List<Task>();
         try
         {
             await foreach (var message in channel.Reader.ReadAllAsync(stopping))
             {
-                try
+                if (sessions is null)
                 {
-                    await DeliverWithRetriesAsync(function, message, stopping);
+                    await DeliverAndSettleAsync(function, message, stopping);
+                    continue;
                 }
-                finally
+                if (!sessions.TryGetValue(message.SessionId ?? "", out var session))
                 {
-                    Settle();
+                    session = Channel.CreateUnbounded<LocalMessage>();
+                    sessions[message.SessionId ?? ""] = session;
+                    sessionLoops.Add(Task.Run(() => DeliverLoopAsync(function, session, bySession: false, stopping), stopping));
                 }
+                session.Writer.TryWrite(message);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+        await Task.WhenAll(sessionLoops).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task DeliverAndSettleAsync(FunctionDefinition function, LocalMessage message, CancellationToken stopping)
+    {
+        try
+        {
+            await DeliverWithRetriesAsync(function, message, stopping);
+        }
+        finally
+        {
+            Settle();
         }
     }
 
@@ -380,5 +442,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
 public sealed record DeadLetter(string Source, string MessageId, string Body, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);
 
 /// <param name="TimersDueAt">Each timer function that is waiting for its next occurrence, with that occurrence.</param>
+/// <param name="Scheduled">Messages scheduled for later delivery (offer expiries, overflow steps, ends of wrap-up).</param>
+/// <param name="NextScheduledAt">When the earliest of them is due.</param>
 public sealed record LocalHostSnapshot(Dictionary<string, int> QueueDepths, long InFlight, long Delivered, int DeadLettered,
-    Dictionary<string, DateTimeOffset> TimersDueAt);
+    Dictionary<string, DateTimeOffset> TimersDueAt, int Scheduled, DateTimeOffset? NextScheduledAt);

@@ -60,12 +60,13 @@ internal static class HostPayloads
         """)!;
 
     /// <summary>A Service Bus queue trigger invocation: the body as a JSON string, broker properties in Metadata.</summary>
-    public static JsonNode ServiceBusMessage(string body, int deliveryCount = 1) => new JsonObject
+    public static JsonNode ServiceBusMessage(string body, int deliveryCount = 1, string? sessionId = null) => new JsonObject
     {
         ["Data"] = new JsonObject { ["message"] = body },
         ["Metadata"] = JsonNode.Parse($$"""
             {
               "MessageId": "8d2c0000000000000000000000000001",
+              "SessionId": {{(sessionId is null ? "null" : "\"" + sessionId + "\"")}},
               "DeliveryCount": {{deliveryCount}},
               "EnqueuedTimeUtc": "2026-11-23T09:00:02Z",
               "SequenceNumber": 42,

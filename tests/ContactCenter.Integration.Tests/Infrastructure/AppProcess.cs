@@ -45,7 +45,7 @@ public sealed class AppProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var key in new[] { "FUNCTIONS_CUSTOMHANDLER_PORT", "Storage__ConnectionString", "Storage__TableServiceUri", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ASPNETCORE_URLS" })
+        foreach (var key in new[] { "FUNCTIONS_CUSTOMHANDLER_PORT", "Storage__ConnectionString", "Storage__TableServiceUri", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ASPNETCORE_URLS" })
         {
             start.Environment.Remove(key);
         }

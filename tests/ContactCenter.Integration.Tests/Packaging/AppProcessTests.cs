@@ -53,10 +53,12 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
     {
         _ = azurite;
         var port = AppProcess.FreePort();
+        await using var serviceBus = await FakeServiceBusNamespace.StartAsync();
         await using var app = AppProcess.Start(RepositoryPaths.BuiltFunctionApp, new Dictionary<string, string>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
+            ["ServiceBusConnection"] = serviceBus.ConnectionString,
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 

@@ -1,3 +1,4 @@
+using ContactCenter.Core.Messaging;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -38,15 +39,17 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task The_native_aot_package_runs_the_whole_event_path_against_table_storage()
+    public async Task The_native_aot_package_runs_the_event_and_routing_paths_against_table_storage_and_service_bus()
     {
         _ = azurite;
         var output = await PublishAsync(aot: true);
         var port = AppProcess.FreePort();
+        await using var serviceBus = await FakeServiceBusNamespace.StartAsync();
         await using var app = AppProcess.Start(Path.Combine(output, "ContactCenter.Functions"), new Dictionary<string, string>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
+            ["ServiceBusConnection"] = serviceBus.ConnectionString,
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
@@ -70,6 +73,48 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         Assert.Equal("healthy", health["status"]!.GetValue<string>());
         Assert.Equal("table-storage", health["store"]!["kind"]!.GetValue<string>());
         Assert.True(health["heartbeat"]!["runs"]!.GetValue<long>() >= 1);
+
+        await RoutesThroughServiceBusAsync(client, serviceBus);
+    }
+
+    /// <summary>
+    /// The ACD as it runs in Azure: changes send routing work to the session-enabled acd-routing queue, the host delivers
+    /// it back, and an offer schedules its expiry as a Service Bus scheduled message. A skill unique to this run keeps
+    /// contacts left in the shared tables by earlier runs out of the match.
+    /// </summary>
+    private static async Task RoutesThroughServiceBusAsync(HttpClient client, FakeServiceBusNamespace serviceBus)
+    {
+        var run = Guid.NewGuid().ToString("N")[..12];
+        var (agent, contact, skill) = ($"agent-{run}", $"contact-{run}", $"aot{run}");
+        await PutAsync(client, $"/api/agents/{agent}", new JsonObject { ["skills"] = new JsonObject { [skill] = 5 }, ["capacity"] = new JsonObject { ["sms"] = 1 } }.ToJsonString());
+        await PutAsync(client, $"/api/agents/{agent}/presence", """{"presence":"available"}""");
+        using var enqueued = await client.PostAsync("/api/contacts", new StringContent(
+            new JsonObject { ["id"] = contact, ["channel"] = "sms", ["queueId"] = "billing", ["skills"] = new JsonObject { [skill] = 5 } }.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.Accepted, enqueued.StatusCode);
+
+        var sent = serviceBus.Messages.ToList();
+        Assert.All(sent, m => Assert.Equal(QueueNames.AcdRouting, m.Queue));
+        Assert.All(sent, m => Assert.False(string.IsNullOrEmpty(m.SessionId), "every message on the session queue needs a session id"));
+        var escalation = Assert.Single(sent, m => m.Body.Contains("\"Escalate\"", StringComparison.Ordinal) && m.Body.Contains(contact, StringComparison.Ordinal));
+        Assert.NotNull(escalation.ScheduledEnqueueTimeUtc); // billing's first overflow step, 180 s on
+        var route = sent.Last(m => m.SessionId == "billing" && m.Body.Contains("\"Route\"", StringComparison.Ordinal));
+
+        serviceBus.Messages.Clear();
+        using var routed = await client.PostAsync("/AcdRouting", Json(HostPayloads.ServiceBusMessage(route.Body, sessionId: "billing")), Ct);
+        Assert.Equal(HttpStatusCode.OK, routed.StatusCode);
+        var view = JsonNode.Parse(await client.GetStringAsync($"/api/contacts/{contact}", Ct))!["contact"]!;
+        Assert.Equal("Offered", view["status"]!.GetValue<string>());
+        Assert.Equal(agent, view["offeredTo"]!.GetValue<string>());
+        var expiry = Assert.Single(serviceBus.Messages, m => m.Body.Contains("\"ExpireOffer\"", StringComparison.Ordinal));
+        Assert.Equal("billing", expiry.SessionId);
+        Assert.Equal(view["offerExpiresAt"]!.GetValue<DateTimeOffset>().ToString("R", System.Globalization.CultureInfo.InvariantCulture), expiry.ScheduledEnqueueTimeUtc);
+        Assert.StartsWith($"expire|{contact}|{agent}|", expiry.Broker["MessageId"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static async Task PutAsync(HttpClient client, string path, string json)
+    {
+        using var response = await client.PutAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
     private static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");

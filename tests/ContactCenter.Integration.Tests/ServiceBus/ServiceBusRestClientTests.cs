@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
 using ContactCenter.Azure.ServiceBus;
+using ContactCenter.Integration.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
@@ -14,35 +15,24 @@ namespace ContactCenter.Integration.Tests.ServiceBus;
 /// <summary>The Service Bus REST sender against a fake namespace on real Kestrel: what goes on the wire, and failures.</summary>
 public sealed class ServiceBusRestClientTests : IAsyncLifetime
 {
-    private const string Key = "c2VjcmV0LWtleS1mb3ItdGVzdHM=";
-    private readonly ConcurrentQueue<int> _answers = new();
-    private readonly ConcurrentQueue<Captured> _requests = new();
-    private WebApplication? _server;
+    private FakeServiceBusNamespace? _namespace;
     private Uri? _endpoint;
+    private const string Key = FakeServiceBusNamespace.Key;
 
-    private sealed record Captured(string Path, string? Authorization, string? BrokerProperties, string? ContentType, string? Custom, string Body);
+    private ConcurrentQueue<int> Answers => _namespace!.Answers;
+    private ConcurrentQueue<FakeServiceBusNamespace.Received> Requests => _namespace!.Messages;
 
     public async ValueTask InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _server = builder.Build();
-        _server.MapPost("/{queue}/messages", async (HttpContext context) =>
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            _requests.Enqueue(new Captured(context.Request.Path, context.Request.Headers.Authorization, context.Request.Headers["BrokerProperties"],
-                context.Request.ContentType, context.Request.Headers["x-contact-kind"], await reader.ReadToEndAsync()));
-            context.Response.StatusCode = _answers.TryDequeue(out var status) ? status : 201;
-        });
-        await _server.StartAsync();
-        _endpoint = new Uri(_server.Urls.First());
+        _namespace = await FakeServiceBusNamespace.StartAsync();
+        _endpoint = _namespace.Endpoint;
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        if (_namespace is not null)
         {
-            await _server.DisposeAsync();
+            await _namespace.DisposeAsync();
         }
     }
 
@@ -65,12 +55,12 @@ public sealed class ServiceBusRestClientTests : IAsyncLifetime
         var response = await SasClient().SendMessageAsync("routing-timers", message, TestContext.Current.CancellationToken);
 
         Assert.Equal(201, response.Status);
-        var sent = Assert.Single(_requests);
+        var sent = Assert.Single(Requests);
         Assert.Equal("/routing-timers/messages", sent.Path);
         Assert.Equal("""{"kind":"expire-offer","contactId":"c1"}""", sent.Body);
         Assert.Equal("application/json", sent.ContentType);
         Assert.Equal("expire-offer", sent.Custom);
-        var broker = JsonNode.Parse(sent.BrokerProperties!)!;
+        var broker = sent.Broker;
         Assert.Equal("offer-c1-ann", broker["MessageId"]!.GetValue<string>());
         Assert.Equal("billing", broker["SessionId"]!.GetValue<string>());
         Assert.Equal("Mon, 23 Nov 2026 08:30:05 GMT", broker["ScheduledEnqueueTimeUtc"]!.GetValue<string>());
@@ -81,17 +71,17 @@ public sealed class ServiceBusRestClientTests : IAsyncLifetime
     public async Task Transient_failures_are_retried_and_permanent_ones_surface_with_their_status()
     {
         var client = SasClient();
-        _answers.Enqueue(503);
-        _answers.Enqueue(500);
+        Answers.Enqueue(503);
+        Answers.Enqueue(500);
         var ok = await client.SendMessageAsync("q", new ServiceBusOutgoingMessage(BinaryData.FromString("{}")), TestContext.Current.CancellationToken);
         Assert.Equal(201, ok.Status);
-        Assert.Equal(3, _requests.Count);
+        Assert.Equal(3, Requests.Count);
 
-        _answers.Enqueue(410);
+        Answers.Enqueue(410);
         var gone = await Assert.ThrowsAsync<RequestFailedException>(() =>
             client.SendMessageAsync("missing", new ServiceBusOutgoingMessage(BinaryData.FromString("{}")), TestContext.Current.CancellationToken));
         Assert.Equal(410, gone.Status);
-        Assert.Equal(4, _requests.Count);
+        Assert.Equal(4, Requests.Count);
         Assert.DoesNotContain(Key, gone.Message, StringComparison.Ordinal);
     }
 
@@ -127,7 +117,7 @@ public sealed class ServiceBusRestClientTests : IAsyncLifetime
         Assert.Equal("Bearer token-for-servicebus", authorization);
         Assert.Contains(ServiceBusRestClient.Scope, credential.Scopes);
         Assert.Contains("https", refused.Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(_requests);
+        Assert.Empty(Requests);
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSigned()

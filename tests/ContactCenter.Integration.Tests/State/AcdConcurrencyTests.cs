@@ -93,7 +93,14 @@ public abstract class AcdConcurrencyContract
         {
             Assert.Empty(await acd.WaitingAsync(queue, Ct));
         }
-        Assert.All(await acd.ListAgentsAsync(Ct), a => Assert.True(a.Assignments.Count == 0 && a.Offer is null, $"{a.Id} still holds work"));
+        var idle = await acd.ListAgentsAsync(Ct);
+        Assert.All(idle, a => Assert.True(a.Assignments.Count == 0 && a.Offer is null, $"{a.Id} still holds work"));
+        // The ready index went through every one of those writes and still lists exactly the agents who are ready.
+        foreach (var channel in Enum.GetValues<Channel>())
+        {
+            var expected = idle.Where(a => a.Presence == Presence.Available && a.CapacityFor(channel) > 0).Select(a => a.Id).Order();
+            Assert.Equal(expected, (await acd.ListReadyAgentsAsync(channel, Ct)).Select(a => a.Id).Order());
+        }
     }
 
     private static IEnumerable<string> Invariants(IReadOnlyList<AgentState> agents)
