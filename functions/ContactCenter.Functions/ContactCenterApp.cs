@@ -58,6 +58,7 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<InboundEventsFunction>(FunctionCatalog.InboundEvents);
         app.MapTriggeredFunction<HeartbeatFunction>(FunctionCatalog.Heartbeat);
         app.MapAcdApi();
+        app.MapRoutingRulesApi();
 
         if (hosting.Mode == HostingMode.Local)
         {

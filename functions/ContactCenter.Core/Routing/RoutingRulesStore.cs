@@ -41,6 +41,11 @@ public sealed record RulesPublishResult(RulesPublishOutcome Outcome, RoutingRule
 /// single-partition batch, conditional on the pointer's ETag, so concurrent publishers can never move the pointer
 /// backwards, never leave a half-published version, and each version number names exactly one text.
 /// </summary>
+/// <remarks>
+/// Only point reads and batches, no partition queries: Azure.Data.Tables materialises query results through a
+/// reflection binder that Native AOT cannot run. Each version row names the version it replaced, so history is a
+/// walk back from the current one.
+/// </remarks>
 public sealed class RoutingRulesStore(IStateStore store, TimeProvider timeProvider)
 {
     public const string Partition = "routing-rules";
@@ -92,6 +97,7 @@ public sealed class RoutingRulesStore(IStateStore store, TimeProvider timeProvid
                 return await NotHigherAsync(rules, text, pointer.Info, cancellationToken);
             }
             var info = new RulesVersionInfo(rules.Version, source, timeProvider.GetUtcNow());
+            var previous = pointer?.Info.Version ?? 0;
             var operations = new List<StateOperation>(2);
             // A version above the pointer has no row, unless written outside this class: never overwrite one.
             if (await GetVersionAsync(rules.Version, cancellationToken) is { } existing)
@@ -105,7 +111,7 @@ public sealed class RoutingRulesStore(IStateStore store, TimeProvider timeProvid
             }
             else
             {
-                operations.Add(StateOperation.Insert(VersionEntity(info, text, chunks)));
+                operations.Add(StateOperation.Insert(VersionEntity(info, previous, text, chunks)));
             }
             var current = PointerEntity(info);
             operations.Add(pointer is null ? StateOperation.Insert(current) : StateOperation.Replace(current, pointer.ETag));
@@ -137,20 +143,23 @@ public sealed class RoutingRulesStore(IStateStore store, TimeProvider timeProvid
         return entity is null ? null : ReadVersion(entity);
     }
 
-    /// <summary>Published versions, newest first.</summary>
+    /// <summary>The versions that have been current, newest (the current one) first.</summary>
     public async Task<IReadOnlyList<RulesVersionInfo>> ListVersionsAsync(int limit = 20, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxListLimit);
         var versions = new List<RulesVersionInfo>(limit);
-        // Version row keys sort newest first, so the newest versions are the first rows of the range.
-        await foreach (var entity in store.QueryPartitionAsync(TableNames.Operations, Partition, VersionPrefix, NextPrefix, cancellationToken))
+        var next = (await GetCurrentAsync(cancellationToken))?.Version ?? 0;
+        while (next > 0 && versions.Count < limit)
         {
-            versions.Add(Info(entity));
-            if (versions.Count == limit)
+            var entity = await store.GetAsync(TableNames.Operations, Partition, VersionRow(next), cancellationToken);
+            if (entity is null)
             {
                 break;
             }
+            versions.Add(Info(entity));
+            // Strictly older by construction; the guard only stops a loop on a row edited by hand.
+            next = (int)Math.Clamp(entity.GetInt64("Previous") ?? 0, 0, next - 1);
         }
         return versions;
     }
@@ -173,10 +182,8 @@ public sealed class RoutingRulesStore(IStateStore store, TimeProvider timeProvid
         return entity is null ? null : new Pointer(Info(entity), entity.ETag!);
     }
 
-    /// <summary>Inverted, fixed-width version numbers: Table Storage lists rows in ascending key order only, so this makes the newest come first.</summary>
+    /// <summary>Inverted, fixed-width version numbers: storage tools list rows in ascending key order, so the newest comes first.</summary>
     private static string VersionRow(int version) => VersionPrefix + (int.MaxValue - version).ToString("D10", CultureInfo.InvariantCulture);
-
-    private static readonly string NextPrefix = ((char)(VersionPrefix[0] + 1)).ToString();
 
     private static StateEntity PointerEntity(RulesVersionInfo info) => new(Partition, CurrentRow, new Dictionary<string, object?>
     {
@@ -185,11 +192,12 @@ public sealed class RoutingRulesStore(IStateStore store, TimeProvider timeProvid
         ["PublishedAt"] = info.PublishedAt,
     });
 
-    private static StateEntity VersionEntity(RulesVersionInfo info, string text, List<string> chunks)
+    private static StateEntity VersionEntity(RulesVersionInfo info, int previous, string text, List<string> chunks)
     {
         var properties = new Dictionary<string, object?>
         {
             ["Version"] = (long)info.Version,
+            ["Previous"] = (long)previous,
             ["Source"] = info.Source,
             ["PublishedAt"] = info.PublishedAt,
             ["Length"] = (long)text.Length,

@@ -7,7 +7,9 @@ public static class AcdFunctions
 {
     private const string Key = "function";
 
-    public static readonly FunctionDefinition RoutingRules = new("RoutingRules", new HttpTrigger("routing/rules", ["get"], Key));
+    public static readonly FunctionDefinition RoutingRules = new("RoutingRules", new HttpTrigger("routing/rules", ["get", "put"], Key));
+    public static readonly FunctionDefinition RoutingRulesVersions = new("RoutingRulesVersions", new HttpTrigger("routing/rules/versions", ["get"], Key));
+    public static readonly FunctionDefinition RoutingRulesVersion = new("RoutingRulesVersion", new HttpTrigger("routing/rules/versions/{version}", ["get"], Key));
     public static readonly FunctionDefinition Queue = new("Queue", new HttpTrigger("queues/{queueId}", ["get"], Key));
     public static readonly FunctionDefinition Staffing = new("Staffing", new HttpTrigger("staffing", ["get"], Key));
     public static readonly FunctionDefinition Contacts = new("Contacts", new HttpTrigger("contacts", ["post"], Key));
@@ -18,5 +20,5 @@ public static class AcdFunctions
     public static readonly FunctionDefinition AgentContactComplete = new("AgentContactComplete", new HttpTrigger("agents/{agentId}/contacts/{contactId}/complete", ["post"], Key));
 
     public static IReadOnlyList<FunctionDefinition> All { get; } =
-        [RoutingRules, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete];
+        [RoutingRules, RoutingRulesVersions, RoutingRulesVersion, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete];
 }
