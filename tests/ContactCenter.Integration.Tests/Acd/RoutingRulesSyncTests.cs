@@ -207,6 +207,29 @@ public sealed class RoutingRulesSyncTests(AzuriteFixture azurite)
         Assert.Equal(3, (await ActiveAsync(app))["version"]!.GetValue<int>());
     }
 
+    /// <remarks>
+    /// Azurite refuses a string property over 64 KiB, as Azure does, but not an entity over 1 MiB: that bound rests on
+    /// Azure's documented size formula (15 chunks come to about 985,000 of 1,048,576 bytes).
+    /// </remarks>
+    [Fact]
+    public async Task The_longest_rules_the_store_accepts_fit_table_storage_properties_and_read_back_exactly()
+    {
+        var store = new RoutingRulesStore(_shared, TimeProvider.System);
+        var head = Rules(1, "alpha").Replace("\"version\"", "\"description\": \"\",\n  \"version\"", StringComparison.Ordinal);
+        var at = head.IndexOf("\"description\": \"", StringComparison.Ordinal) + "\"description\": \"".Length;
+        // Accented letters and emoji (surrogate pairs) throughout, up to the store's limit.
+        var unit = "é😀" + new string('x', 61);
+        var filler = string.Concat(Enumerable.Repeat(unit, RoutingRulesStore.MaxTextLength / unit.Length + 1))[..(RoutingRulesStore.MaxTextLength - head.Length)];
+        filler = char.IsHighSurrogate(filler[^1]) ? filler[..^1] : filler;
+        var text = head.Insert(at, filler);
+
+        var result = await store.PublishAsync(text, "largest", Ct);
+
+        Assert.Equal(RulesPublishOutcome.Published, result.Outcome);
+        Assert.InRange(text.Length, RoutingRulesStore.MaxTextLength - 1, RoutingRulesStore.MaxTextLength);
+        Assert.Equal(text, (await store.GetVersionAsync(1, Ct))!.Text);
+    }
+
     /// <summary>Moves virtual time a sync interval at a time until the condition holds (the poll runs on the app's TimeProvider).</summary>
     private static async Task AdvanceUntilAsync(FakeTimeProvider clock, Func<bool> condition)
     {
