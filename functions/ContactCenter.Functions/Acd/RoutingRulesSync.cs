@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ContactCenter.Core.Routing;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,9 @@ public sealed class RoutingRulesSync(RoutingRulesStore store, RoutingRulesCatalo
 {
     /// <summary>How long start-up waits for the store before serving the deployed file's rules and catching up later.</summary>
     internal static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Wall clock, like any start-up timeout: a virtual clock in tests must not hold start-up forever.</summary>
+    private readonly long _createdAt = Stopwatch.GetTimestamp();
 
     /// <summary>
     /// Whether the active rules are the store's text for their version. Until then they are the deployed file's,
@@ -44,12 +48,25 @@ public sealed class RoutingRulesSync(RoutingRulesStore store, RoutingRulesCatalo
         return result;
     }
 
+    /// <summary>
+    /// What is left of the start-up budget, shared by publishing the deployed file and reading the newest rules (this
+    /// service is created when the watcher starts), so an unreachable store delays start-up once, not per step.
+    /// </summary>
+    internal TimeSpan StartupTimeLeft
+    {
+        get
+        {
+            var left = StartupTimeout - Stopwatch.GetElapsedTime(_createdAt);
+            return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        }
+    }
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // Serve the newest shared rules from the first request, but never let an unreachable store hold start-up:
         // the deployed file's rules serve meanwhile and the poll catches up.
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        startup.CancelAfter(StartupTimeout);
+        startup.CancelAfter(StartupTimeLeft);
         await TrySyncAsync(startup.Token, cancellationToken);
         await base.StartAsync(cancellationToken);
     }
@@ -129,7 +146,7 @@ public sealed class RoutingRulesSync(RoutingRulesStore store, RoutingRulesCatalo
             // Once per outage, not at every poll; version {Version} keeps routing meanwhile.
             if (!_failing)
             {
-                logger.LogWarning(ex, "Cannot read the shared routing rules ({Reason}); version {Version} stays active and the check repeats every {Interval}.",
+                logger.LogWarning(ex is OperationCanceledException ? null : ex, "Cannot read the shared routing rules ({Reason}); version {Version} stays active and the check repeats every {Interval}.",
                     ex is OperationCanceledException ? $"no answer within {StartupTimeout.TotalSeconds:0} s" : ex.Message, catalog.Current.Version, options.Value.SyncInterval);
             }
             _failing = true;

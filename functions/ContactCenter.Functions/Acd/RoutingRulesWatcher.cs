@@ -39,10 +39,10 @@ public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatal
         {
             logger.LogWarning(ex, "Cannot watch {Path}; checking it every {Interval} instead.", path, options.Value.PollInterval);
         }
-        // Publish the deployed file before serving, bounded like the store sync: if the store does not answer, the
-        // periodic check retries.
+        // Publish the deployed file before serving, within the start-up budget it shares with the store sync: if the
+        // store does not answer, the periodic check retries.
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        startup.CancelAfter(RoutingRulesSync.StartupTimeout);
+        startup.CancelAfter(sync.StartupTimeLeft);
         await ReloadAsync(path, atStartup: true, startup.Token, cancellationToken);
         await base.StartAsync(cancellationToken);
     }

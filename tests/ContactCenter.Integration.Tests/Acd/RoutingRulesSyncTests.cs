@@ -207,6 +207,21 @@ public sealed class RoutingRulesSyncTests(AzuriteFixture azurite)
         Assert.Equal(3, (await ActiveAsync(app))["version"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task An_instance_that_starts_while_the_store_is_down_serves_its_file_and_catches_up_when_the_store_answers()
+    {
+        var down = true;
+        var flaky = new InterceptingStore(_shared, _ => Volatile.Read(ref down), "storage account is down");
+        await new RoutingRulesStore(_shared, TimeProvider.System).PublishAsync(Rules(2, "beta"), "elsewhere", Ct);
+
+        await using var app = await StartInstanceAsync(await RulesFileAsync(Rules(1, "alpha")), flaky);
+        Assert.Equal(1, (await ActiveAsync(app))["version"]!.GetValue<int>());
+        Volatile.Write(ref down, false);
+
+        await WaitForVersionAsync(app, 2, within: SyncInterval * 4);
+        Assert.Equal("elsewhere", (await ActiveAsync(app))["source"]!.GetValue<string>());
+    }
+
     /// <remarks>
     /// Azurite refuses a string property over 64 KiB, as Azure does, but not an entity over 1 MiB: that bound rests on
     /// Azure's documented size formula (15 chunks come to about 985,000 of 1,048,576 bytes).
