@@ -17,9 +17,10 @@ public sealed record ContactView(ContactState Contact, int? Position, double? Es
 public sealed record QueueView(string Id, string Policy, bool Open, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
 
 /// <summary>
-/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing (the rules: <see cref="RoutingRulesApi"/>). After every change the
-/// affected queues are routed at once, so offers follow immediately. Unknown queues, agents and contacts are 404,
-/// actions that no longer apply 409, bad input 400 — all problem+json.
+/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing (the routing rules are
+/// <see cref="RoutingRulesApi"/>). After every change the affected queues are routed at once, so offers follow
+/// immediately. Unknown queues, agents and contacts are 404, actions that no longer apply 409, bad input 400 — all
+/// problem+json.
 /// </summary>
 public static class AcdApi
 {
