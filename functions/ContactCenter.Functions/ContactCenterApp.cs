@@ -60,6 +60,7 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
+        app.MapRoutingRulesApi();
 
         if (hosting.Mode == HostingMode.Local)
         {

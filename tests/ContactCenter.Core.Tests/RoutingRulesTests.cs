@@ -145,4 +145,19 @@ public sealed class RoutingRulesTests
         Assert.NotNull(catalog.Find("support"));
         Assert.Equal("v5.json", catalog.Source);
     }
+
+    [Fact]
+    public void Text_from_the_shared_store_may_replace_rules_of_the_same_version_but_never_older_ones()
+    {
+        var catalog = new RoutingRulesCatalog(RoutingRules.Parse(Valid), "deployed file");
+
+        var same = catalog.TryApply("""{ "version": 4, "queues": [ { "id": "stored" } ] }""", "store", replaceSameVersion: true);
+        var older = catalog.TryApply("""{ "version": 3, "queues": [ { "id": "old" } ] }""", "store", replaceSameVersion: true);
+
+        Assert.True(same.Applied);
+        Assert.NotNull(catalog.Find("stored"));
+        Assert.Equal("store", catalog.Source);
+        Assert.False(older.Applied);
+        Assert.Null(catalog.Find("old"));
+    }
 }

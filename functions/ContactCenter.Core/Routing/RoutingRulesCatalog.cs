@@ -27,7 +27,11 @@ public sealed class RoutingRulesCatalog : IQueueCatalog
 
     public IReadOnlyCollection<string> QueueIds => _active.Queues.Keys;
 
-    public RulesUpdate TryApply(string json, string source)
+    /// <param name="replaceSameVersion">
+    /// Also replace rules of the same version. Only for text from the shared store, which is authoritative: there a
+    /// version names one text, while rules read from a local file before they were published may differ.
+    /// </param>
+    public RulesUpdate TryApply(string json, string source, bool replaceSameVersion = false)
     {
         RoutingRules proposed;
         try
@@ -45,7 +49,7 @@ public sealed class RoutingRulesCatalog : IQueueCatalog
             {
                 return new RulesUpdate(false, current.Version, $"refused: version {proposed.Version} is older than the active version {current.Version}", []);
             }
-            if (proposed.Version == current.Version)
+            if (proposed.Version == current.Version && !replaceSameVersion)
             {
                 return new RulesUpdate(false, current.Version, $"unchanged: version {current.Version} is already active (raise the version to change the rules)", []);
             }

@@ -16,19 +16,17 @@ public sealed record ContactView(ContactState Contact, int? Position, double? Es
 /// <param name="Open">Within business hours now (always true for a queue without hours).</param>
 public sealed record QueueView(string Id, string Policy, bool Open, int Waiting, IReadOnlyList<string> ContactIds, int RulesVersion);
 
-public sealed record RulesView(int Version, string Source, IReadOnlyList<string> Queues);
-
 /// <summary>
-/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing. Changes go through the
-/// <see cref="AcdDispatcher"/>, which queues the routing they allow (Service Bus in Azure, the local dispatcher locally):
-/// offers follow within moments and show on the agent (GET agents/{id}) and the contact. Unknown queues, agents and
-/// contacts are 404, actions that no longer apply 409, bad input 400 — all problem+json.
+/// The ACD over HTTP: contacts in, agents' presence and offer decisions, queue views, staffing (the routing rules are
+/// <see cref="RoutingRulesApi"/>). Changes go through the <see cref="AcdDispatcher"/>, which queues the routing they
+/// allow (Service Bus in Azure, the local dispatcher locally): offers follow within moments and show on the agent
+/// (GET agents/{id}) and the contact. Unknown queues, agents and contacts are 404, actions that no longer apply 409,
+/// bad input 400 — all problem+json.
 /// </summary>
 public static class AcdApi
 {
     public static IEndpointRouteBuilder MapAcdApi(this IEndpointRouteBuilder app)
     {
-        app.MapHttpFunction(AcdFunctions.RoutingRules, context => Guarded(context, RulesAsync));
         app.MapHttpFunction(AcdFunctions.Queue, context => Guarded(context, QueueAsync));
         app.MapHttpFunction(AcdFunctions.Staffing, context => Guarded(context, StaffingAsync));
         app.MapHttpFunction(AcdFunctions.Contacts, context => Guarded(context, EnqueueAsync));
@@ -38,13 +36,6 @@ public static class AcdApi
         app.MapHttpFunction(AcdFunctions.AgentOffer, context => Guarded(context, OfferDecisionAsync));
         app.MapHttpFunction(AcdFunctions.AgentContactComplete, context => Guarded(context, CompleteAsync));
         return app;
-    }
-
-    private static Task<IResult> RulesAsync(HttpContext context, AcdService acd)
-    {
-        var catalog = context.RequestServices.GetRequiredService<RoutingRulesCatalog>();
-        var rules = catalog.Current;
-        return Task.FromResult<IResult>(TypedResults.Json(new RulesView(rules.Version, catalog.Source, rules.Queues.Select(q => q.Id).ToList()), ApiJsonContext.Default.RulesView));
     }
 
     private static async Task<IResult> QueueAsync(HttpContext context, AcdService acd)

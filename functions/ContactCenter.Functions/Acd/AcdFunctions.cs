@@ -8,7 +8,9 @@ public static class AcdFunctions
 {
     private const string Key = "function";
 
-    public static readonly FunctionDefinition RoutingRules = new("RoutingRules", new HttpTrigger("routing/rules", ["get"], Key));
+    public static readonly FunctionDefinition RoutingRules = new("RoutingRules", new HttpTrigger("routing/rules", ["get", "put"], Key));
+    public static readonly FunctionDefinition RoutingRulesVersions = new("RoutingRulesVersions", new HttpTrigger("routing/rules/versions", ["get"], Key));
+    public static readonly FunctionDefinition RoutingRulesVersion = new("RoutingRulesVersion", new HttpTrigger("routing/rules/versions/{version}", ["get"], Key));
     public static readonly FunctionDefinition Queue = new("Queue", new HttpTrigger("queues/{queueId}", ["get"], Key));
     public static readonly FunctionDefinition Staffing = new("Staffing", new HttpTrigger("staffing", ["get"], Key));
     public static readonly FunctionDefinition Contacts = new("Contacts", new HttpTrigger("contacts", ["post"], Key));
@@ -25,5 +27,5 @@ public static class AcdFunctions
     public static readonly FunctionDefinition OfferSweep = new("OfferSweep", new TimerTrigger("30 * * * * *"));
 
     public static IReadOnlyList<FunctionDefinition> All { get; } =
-        [RoutingRules, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete, Routing, OfferSweep];
+        [RoutingRules, RoutingRulesVersions, RoutingRulesVersion, Queue, Staffing, Contacts, Contact, Agent, AgentPresence, AgentOffer, AgentContactComplete, Routing, OfferSweep];
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Functions.Acd;
 
-/// <summary>Where the routing rules file is; the app reloads it when it changes.</summary>
+/// <summary>
+/// Where the deployed routing rules file is, and how often this instance checks the shared store for newer rules.
+/// The file is published to the store when its version is higher; every instance applies the store's current version.
+/// </summary>
 public sealed class RoutingRulesOptions
 {
     public const string Section = "Routing";
@@ -14,6 +17,9 @@ public sealed class RoutingRulesOptions
 
     /// <summary>How often the file is checked even without a change notification (network file systems miss some).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the store's current version is read (one small point read), so a change reaches every instance within it.</summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public string ResolvedPath => Path.GetFullPath(string.IsNullOrWhiteSpace(RulesPath) ? DefaultFileName : RulesPath, AppContext.BaseDirectory);
 }
@@ -31,6 +37,10 @@ public sealed class RoutingRulesOptionsValidator : IValidateOptions<RoutingRules
         if (options.PollInterval < TimeSpan.FromSeconds(1))
         {
             return ValidateOptionsResult.Fail($"Routing:PollInterval is {options.PollInterval}; it must be at least 00:00:01.");
+        }
+        if (options.SyncInterval < TimeSpan.FromSeconds(1))
+        {
+            return ValidateOptionsResult.Fail($"Routing:SyncInterval is {options.SyncInterval}; it must be at least 00:00:01.");
         }
         try
         {

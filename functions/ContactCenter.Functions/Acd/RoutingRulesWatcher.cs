@@ -4,21 +4,23 @@ using Microsoft.Extensions.Options;
 namespace ContactCenter.Functions.Acd;
 
 /// <summary>
-/// Hot reload: applies the rules file whenever it changes (file-system notification, with a periodic check as a
-/// safety net). A refused file is logged with every error and line; the active rules stay.
+/// Publishes the rules file through the shared store: at start-up (so deploying a file with a higher version rolls it
+/// out to every instance) and whenever it changes (file-system notification, with a periodic check as a safety net;
+/// local mode's hot reload). A refused file is logged with every error and line; the active rules stay.
 /// </summary>
-public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<RoutingRulesOptions> options, ILogger<RoutingRulesWatcher> logger)
-    : BackgroundService
+public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatalog catalog, IOptions<RoutingRulesOptions> options,
+    ILogger<RoutingRulesWatcher> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _changed = new(0);
     private FileSystemWatcher? _watcher;
-    /// <summary>The text last offered to the catalog: the same text is not offered twice.</summary>
+
+    /// <summary>The text last settled with the store: the same text is not offered twice, but one the store could not take is retried.</summary>
     private string? _lastSeen;
 
-    /// <summary>The outcome of the latest reload attempt, for health and tests.</summary>
+    /// <summary>The outcome of the latest attempt to publish the file, for health and tests.</summary>
     public RulesUpdate? LastUpdate { get; private set; }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
         var path = options.Value.ResolvedPath;
         // Watch before anything else, so no change made after start-up can slip by unnoticed.
@@ -37,9 +39,17 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
         {
             logger.LogWarning(ex, "Cannot watch {Path}; checking it every {Interval} instead.", path, options.Value.PollInterval);
         }
-        // The file may have changed between the catalog loading it and now: check once straight away.
-        await ReloadAsync(path, stoppingToken);
+        // Publish the deployed file before serving, within the start-up budget it shares with the store sync: if the
+        // store does not answer, the periodic check retries.
+        using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        startup.CancelAfter(sync.StartupTimeLeft);
+        await ReloadAsync(path, atStartup: true, startup.Token, cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
 
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var path = options.Value.ResolvedPath;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -52,7 +62,7 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
                 {
                     await _changed.WaitAsync(stoppingToken);
                 }
-                await ReloadAsync(path, stoppingToken);
+                await ReloadAsync(path, atStartup: false, stoppingToken, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -68,32 +78,46 @@ public sealed class RoutingRulesWatcher(RoutingRulesCatalog catalog, IOptions<Ro
         base.Dispose();
     }
 
-    private async Task ReloadAsync(string path, CancellationToken cancellationToken)
+    private async Task ReloadAsync(string path, bool atStartup, CancellationToken cancellationToken, CancellationToken stoppingToken)
     {
         var text = await ReadAsync(path, cancellationToken);
         if (text is null || text == _lastSeen)
         {
             return;
         }
+        RulesPublishResult result;
+        try
+        {
+            result = await sync.PublishAsync(text, path, cancellationToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Cannot publish the routing rules in {Path} to the shared store ({Reason}); retrying within {Interval}.",
+                path, ex is OperationCanceledException ? "no answer" : ex.Message, options.Value.PollInterval);
+            return;
+        }
         _lastSeen = text;
-        var update = catalog.TryApply(text, path);
-        LastUpdate = update;
-        if (update.Applied)
+        LastUpdate = new RulesUpdate(result.Outcome == RulesPublishOutcome.Published, catalog.Current.Version, result.Message, result.Errors);
+        switch (result.Outcome)
         {
-            logger.LogInformation("Routing rules {Outcome}.", update.Outcome);
-        }
-        else if (update.Errors.Count > 0)
-        {
-            logger.LogError("Routing rules in {Path} {Outcome}:{NewLine}{Errors}", path, update.Outcome, Environment.NewLine,
-                string.Join(Environment.NewLine, update.Errors.Select(e => "  " + e)));
-        }
-        else if (update.ActiveVersion > 0 && update.Outcome.StartsWith("unchanged", StringComparison.Ordinal))
-        {
-            logger.LogDebug("Routing rules in {Path} {Outcome}.", path, update.Outcome);
-        }
-        else
-        {
-            logger.LogWarning("Routing rules in {Path} {Outcome}.", path, update.Outcome);
+            case RulesPublishOutcome.Published:
+                logger.LogInformation("Routing rules in {Path} {Outcome}.", path, result.Message);
+                break;
+            case RulesPublishOutcome.Unchanged:
+                logger.LogDebug("Routing rules in {Path} {Outcome}.", path, result.Message);
+                break;
+            case RulesPublishOutcome.Invalid:
+                logger.LogError("Routing rules in {Path} {Outcome}:{NewLine}{Errors}", path, result.Message, Environment.NewLine,
+                    string.Join(Environment.NewLine, result.Errors.Select(e => "  " + e)));
+                break;
+            // A deployed file older than what was published since (through the API) is expected: the store's stays.
+            case RulesPublishOutcome.NotNewer when atStartup && result.Rules!.Version < result.Current!.Version:
+                logger.LogInformation("Routing rules in {Path} are version {FileVersion}; the shared version {Version} stays active.",
+                    path, result.Rules.Version, result.Current.Version);
+                break;
+            default:
+                logger.LogWarning("Routing rules in {Path} {Outcome}.", path, result.Message);
+                break;
         }
     }
 

@@ -12,6 +12,7 @@ using ContactCenter.Core.State;
 using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Functions;
+using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -53,6 +54,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStateStore>(CreateStateStore);
         services.AddOptionsWithValidateOnStart<RoutingRulesOptions>().Bind(configuration.GetSection(RoutingRulesOptions.Section));
         services.AddSingleton<IValidateOptions<RoutingRulesOptions>, RoutingRulesOptionsValidator>();
+        // The deployed file's rules until the start-up sync has read the shared store's.
         services.AddSingleton(provider =>
         {
             var path = provider.GetRequiredService<IOptions<RoutingRulesOptions>>().Value.ResolvedPath;
@@ -63,8 +65,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AcdDispatcher>();
         services.AddSingleton<AcdRoutingFunction>();
         services.AddSingleton<OfferSweepFunction>();
+        services.AddSingleton<RoutingRulesStore>();
+        services.AddSingleton<RoutingRulesSync>();
         services.AddSingleton<RoutingRulesWatcher>();
-        services.AddHostedService(provider => provider.GetRequiredService<RoutingRulesWatcher>());
+        // In this order: the deployed file is published first, then the newest shared version is applied.
+        services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesWatcher>(provider));
+        services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesSync>(provider));
         services.AddSingleton<InboundEventProcessor>();
         services.AddSingleton<Heartbeats>();
 

@@ -20,6 +20,8 @@ namespace ContactCenter.Functions.Hosting;
 [JsonSerializable(typeof(Acd.ContactView))]
 [JsonSerializable(typeof(Acd.QueueView))]
 [JsonSerializable(typeof(Acd.RulesView))]
+[JsonSerializable(typeof(Acd.RulesPublished))]
+[JsonSerializable(typeof(Acd.RulesHistoryView))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.AgentState))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.ErlangCResult))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -22,6 +22,7 @@ public sealed class StartupValidationTests
         { new() { ["Local:MaxDeliveryCount"] = "0" }, "Local:MaxDeliveryCount is 0" },
         { new() { ["Local:RetryDelay"] = "-00:00:01" }, "Local:RetryDelay" },
         { new() { ["Local:MaxDeliveryCount"] = "ten" }, "'Local:MaxDeliveryCount'" },
+        { new() { ["Routing:SyncInterval"] = "00:00:00.500" }, "Routing:SyncInterval is 00:00:00.5" },
     };
 
     [Theory]

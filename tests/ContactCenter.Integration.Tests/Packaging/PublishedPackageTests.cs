@@ -62,6 +62,12 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         using var timer = await client.PostAsync("/Heartbeat", Json(HostPayloads.Timer()), Ct);
         using var bad = await client.PostAsync("/AcsEvents", new StringContent("{", Encoding.UTF8, "application/json"), Ct);
         var health = JsonNode.Parse(await client.GetStringAsync("/api/health", Ct))!;
+        // The shared routing rules: the start-up publish, history, the stored text, a retried PUT and a refused one.
+        var history = JsonNode.Parse(await client.GetStringAsync("/api/routing/rules/versions", Ct))!;
+        var current = history["current"]!.GetValue<int>();
+        var text = await client.GetStringAsync($"/api/routing/rules/versions/{current}", Ct);
+        using var retried = await client.PutAsync("/api/routing/rules", new StringContent(text, Encoding.UTF8, "text/plain"), Ct);
+        using var refused = await client.PutAsync("/api/routing/rules", new StringContent("{\n  \"version\": 99,\n  \"queues\": []\n}", Encoding.UTF8, "text/plain"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(eventId, InboundEvent.FromJson(queued).Id);
@@ -73,6 +79,10 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         Assert.Equal("healthy", health["status"]!.GetValue<string>());
         Assert.Equal("table-storage", health["store"]!["kind"]!.GetValue<string>());
         Assert.True(health["heartbeat"]!["runs"]!.GetValue<long>() >= 1);
+        Assert.Equal(current, health["routing"]!["rulesVersion"]!.GetValue<int>());
+        Assert.Equal("unchanged", JsonNode.Parse(await retried.Content.ReadAsStringAsync(Ct))!["outcome"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("line 3, column", JsonNode.Parse(await refused.Content.ReadAsStringAsync(Ct))!["errors"]!["/queues"]![0]!.GetValue<string>());
 
         await RoutesThroughServiceBusAsync(client, serviceBus);
     }
