@@ -147,7 +147,7 @@ public static class ServiceCollectionExtensions
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("contact-center", serviceVersion: version))
             .WithTracing(tracing => tracing
-                .AddSource(ContactCenterTelemetry.Name, "Azure.*")
+                .AddSource(ContactCenterTelemetry.Name, "ContactCenter.Communication", "Azure.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics

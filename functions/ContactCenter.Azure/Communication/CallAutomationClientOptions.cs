@@ -1,0 +1,36 @@
+using Azure.Core;
+
+namespace ContactCenter.Azure.Communication;
+
+public sealed class CallAutomationClientOptions : ClientOptions
+{
+    /// <summary>The Call Automation REST API versions this client speaks.</summary>
+    public enum ServiceVersion
+    {
+        /// <summary>The newest GA version of the published specification (azure-rest-api-specs, CallAutomation/stable/2025-06-15).</summary>
+        V2025_06_15 = 1,
+    }
+
+    internal const ServiceVersion LatestVersion = ServiceVersion.V2025_06_15;
+
+    public CallAutomationClientOptions(ServiceVersion version = LatestVersion)
+    {
+        Version = version switch
+        {
+            ServiceVersion.V2025_06_15 => "2025-06-15",
+            _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown Call Automation API version."),
+        };
+        Retry.MaxRetries = 3;
+        Retry.Mode = RetryMode.Exponential;
+        Retry.Delay = TimeSpan.FromMilliseconds(200);
+        Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
+        // Logged as-is: they identify a request and its retries. Authorization and the access key never are.
+        Diagnostics.LoggedHeaderNames.Add("Repeatability-Request-ID");
+        Diagnostics.LoggedHeaderNames.Add("Repeatability-First-Sent");
+        Diagnostics.LoggedHeaderNames.Add("x-ms-date");
+        Diagnostics.LoggedQueryParameters.Add("api-version");
+    }
+
+    /// <summary>The api-version query value sent with every request.</summary>
+    public string Version { get; }
+}
