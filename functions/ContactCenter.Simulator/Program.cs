@@ -7,7 +7,10 @@ return await SimulatorCommand.RunAsync(args, Console.Out, Console.Error);
 
 namespace ContactCenter.Simulator
 {
-    /// <summary>The simulator's command line: `erlang` runs a simulation, `staffing` answers how many agents a target needs.</summary>
+    /// <summary>
+    /// The simulator's command line: `erlang` runs a simulation, `staffing` answers how many agents a target needs,
+    /// `ivr-test` plays scripted callers through IVR flows.
+    /// </summary>
     public static class SimulatorCommand
     {
         private static readonly JsonSerializerOptions Json = new()
@@ -26,6 +29,9 @@ namespace ContactCenter.Simulator
               staffing --arrivals-per-hour A --aht-seconds H --target-seconds T --service-level L
                        [--max-asa-seconds S] [--max-occupancy O]
                        Prints the fewest agents that meet the target (Erlang C) as JSON.
+              ivr-test --flows F --journeys DIR_OR_FILE [--queues ROUTING_RULES]
+                       Validates the IVR flows (queue ids against the routing rules, if given) and runs every journey
+                       (*.json); prints PASS/FAIL per journey and exits 1 if any fails.
             """;
 
         public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -61,9 +67,19 @@ namespace ContactCenter.Simulator
                         await output.WriteLineAsync(JsonSerializer.Serialize(result, Json));
                         return 0;
                     }
+                    case ["ivr-test", .. var rest]:
+                    {
+                        var options = Parse(rest, "flows", "journeys", "queues");
+                        return await IvrTestCommand.RunAsync(RequiredText(options, "flows"), RequiredText(options, "journeys"), options.GetValueOrDefault("queues"), output);
+                    }
                     default:
                         throw new UsageException(args.Length == 0 ? "Name a command." : $"Unknown command '{args[0]}'.");
                 }
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return 2;
             }
             catch (Exception ex) when (ex is UsageException or ArgumentException)
             {
@@ -91,6 +107,9 @@ namespace ContactCenter.Simulator
             }
             return options;
         }
+
+        private static string RequiredText(Dictionary<string, string> options, string name) =>
+            options.TryGetValue(name, out var text) ? text : throw new UsageException($"--{name} is required.");
 
         private static double Required(Dictionary<string, string> options, string name, bool whole = false) =>
             Optional(options, name, whole) ?? throw new UsageException($"--{name} is required.");
