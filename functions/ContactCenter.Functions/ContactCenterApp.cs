@@ -4,6 +4,7 @@ using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Local;
+using ContactCenter.Functions.Voice;
 
 namespace ContactCenter.Functions;
 
@@ -59,7 +60,9 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<HeartbeatFunction>(FunctionCatalog.Heartbeat);
         app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
+        app.MapTriggeredFunction<Voice.CallWorkFunction>(Voice.CallFunctions.CallWork);
         app.MapAcdApi();
+        app.MapCallApi();
         app.MapRoutingRulesApi();
 
         if (hosting.Mode == HostingMode.Local)

@@ -64,4 +64,7 @@ public sealed class InvalidInboundEventException(string message, Exception? inne
 [JsonSerializable(typeof(Routing.ContactState))]
 [JsonSerializable(typeof(Routing.RoutingDecision))]
 [JsonSerializable(typeof(Routing.AcdWork))]
+[JsonSerializable(typeof(Voice.CallRecord))]
+[JsonSerializable(typeof(Voice.CallWork))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;
+

@@ -12,8 +12,14 @@ public static class QueueNames
     /// </summary>
     public const string AcdRouting = "acd-routing";
 
-    /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
-    public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting];
+    /// <summary>
+    /// Work for one call (provider callback events, announcements, agent commands), session-enabled with our call id as
+    /// session id, so a call's events are applied one at a time and in order.
+    /// </summary>
+    public const string CallWork = "call-work";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting];
+    /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
+    public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting, CallWork];
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork];
 }

@@ -51,6 +51,15 @@ public sealed record AcdWork(AcdWorkKind Kind, string QueueId, string? ContactId
     }
 }
 
+/// <summary>
+/// Told when an agent takes a contact, so its channel can connect them (the voice channel adds the agent to the call).
+/// Must be quick and idempotent: it runs inside the accept request, and a repeated accept calls it again.
+/// </summary>
+public interface IContactAssignmentListener
+{
+    Task ContactAssignedAsync(ContactState contact, CancellationToken cancellationToken);
+}
+
 public sealed class InvalidAcdWorkException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>What one piece of ACD work did, for logs and tests.</summary>
@@ -62,8 +71,11 @@ public sealed record AcdWorkOutcome(AcdWork Work, string Summary, IReadOnlyList<
 /// overflow steps, end of wrap-up) as messages. Nothing scans for due work: every deadline is a scheduled message that
 /// arrives at its time, and every handler is idempotent, so duplicated, late or early messages change nothing wrong.
 /// </summary>
-public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessageSender sender, TimeProvider timeProvider)
+public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessageSender sender, TimeProvider timeProvider,
+    IEnumerable<IContactAssignmentListener>? listeners = null)
 {
+    private readonly IContactAssignmentListener[] _listeners = listeners?.ToArray() ?? [];
+
     /// <summary>Past-deadline offers the sweep puts back; the scheduled check normally does it within a second.</summary>
     public static readonly TimeSpan SweepGrace = TimeSpan.FromSeconds(30);
 
@@ -93,6 +105,11 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
         var contact = await acd.AcceptAsync(agentId, contactId, cancellationToken);
+        foreach (var listener in _listeners)
+        {
+            // Repeated accepts reach the listeners again; they are idempotent (the channel connects once).
+            await listener.ContactAssignedAsync(contact, cancellationToken);
+        }
         // The agent's offer is cleared: with capacity left on other channels they are ready for more.
         await RequestRoutingAsync(queues.QueueIds, cancellationToken);
         return contact;

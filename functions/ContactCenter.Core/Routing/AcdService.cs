@@ -12,7 +12,11 @@ public sealed record NewContact(string Id, Channel Channel, string QueueId)
 }
 
 /// <summary>An agent's standing profile; presence and work in hand are kept when it is updated.</summary>
-public sealed record AgentProfile(string Id, string? Name, IReadOnlyDictionary<string, int> Skills, IReadOnlyDictionary<Channel, int>? Capacity = null);
+public sealed record AgentProfile(string Id, string? Name, IReadOnlyDictionary<string, int> Skills, IReadOnlyDictionary<Channel, int>? Capacity = null)
+{
+    /// <summary>Where the agent takes calls: an ACS user ("8:acs:..."), a Teams user ("8:orgid:..."), or an E.164 number.</summary>
+    public string? VoiceAddress { get; init; }
+}
 
 /// <summary>An offer the ACD made: the agent has until <see cref="ExpiresAt"/> to accept.</summary>
 public sealed record OfferMade(string ContactId, string AgentId, string QueueId, Channel Channel, DateTimeOffset ExpiresAt, RoutingDecision Decision);
@@ -91,6 +95,7 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
         return await UpdateAgentAsync(profile.Id, create: true, current => (current ?? new AgentState { Id = profile.Id, LastWorkAt = timeProvider.GetUtcNow() }) with
         {
             Name = profile.Name,
+            VoiceAddress = profile.VoiceAddress,
             Skills = skills,
             Capacity = new Dictionary<Channel, int>(capacity),
         }, cancellationToken);

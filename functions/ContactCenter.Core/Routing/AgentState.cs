@@ -18,6 +18,9 @@ public sealed record AgentState
 
     public required string Id { get; init; }
     public string? Name { get; init; }
+
+    /// <summary>Where the agent takes calls: an ACS user ("8:acs:..."), a Teams user ("8:orgid:..."), or an E.164 number.</summary>
+    public string? VoiceAddress { get; init; }
     public Presence Presence { get; init; } = Presence.Offline;
 
     /// <summary>Skill name (lower case) to proficiency 1-10.</summary>

@@ -18,5 +18,8 @@ public static class TableNames
     /// <summary>Waiting contacts, one partition per queue, rows in service order (priority, then arrival).</summary>
     public const string QueueEntries = "QueueEntries";
 
+    /// <summary>Calls in progress and ended (one partition per call), plus the open-callback index per customer.</summary>
+    public const string Calls = "Calls";
+
     public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries];
 }

@@ -66,6 +66,26 @@ public enum DtmfTone
     Asterisk,
 }
 
+public static class DtmfTones
+{
+    /// <summary>The tone of a keypad character: 0-9, *, #, A-D.</summary>
+    public static bool TryFromChar(char key, out DtmfTone tone)
+    {
+        tone = char.ToUpperInvariant(key) switch
+        {
+            >= '0' and <= '9' => (DtmfTone)(key - '0'),
+            'A' => DtmfTone.A,
+            'B' => DtmfTone.B,
+            'C' => DtmfTone.C,
+            'D' => DtmfTone.D,
+            '#' => DtmfTone.Pound,
+            '*' => DtmfTone.Asterisk,
+            _ => (DtmfTone)(-1),
+        };
+        return (int)tone >= 0;
+    }
+}
+
 /// <summary>What kind of input to collect.</summary>
 public abstract record RecognizeInput
 {

@@ -6,7 +6,7 @@ namespace ContactCenter.Functions.Acd;
 
 public sealed record ContactRequest(string? Id, string? Channel, string? QueueId, int? Priority, Dictionary<string, int>? Skills, string? CustomerId, string? PreferredAgentId);
 
-public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills, Dictionary<string, int>? Capacity);
+public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills, Dictionary<string, int>? Capacity, string? VoiceAddress = null);
 
 public sealed record PresenceRequest(string? Presence);
 
@@ -121,7 +121,7 @@ public static class AcdApi
                     : throw new ArgumentException($"Unknown channel '{name}' in capacity; use voice, sms, email or chat.")] = value;
             }
         }
-        var agent = await acd.UpsertAgentAsync(new AgentProfile(agentId, request.Name, request.Skills ?? [], capacity), context.RequestAborted);
+        var agent = await acd.UpsertAgentAsync(new AgentProfile(agentId, request.Name, request.Skills ?? [], capacity) { VoiceAddress = request.VoiceAddress }, context.RequestAborted);
         return TypedResults.Json(agent, ApiJsonContext.Default.AgentState);
     }
 

@@ -9,6 +9,7 @@ using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Operations;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.State;
+using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Functions;
@@ -71,6 +72,7 @@ public static class ServiceCollectionExtensions
         // In this order: the deployed file is published first, then the newest shared version is applied.
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesWatcher>(provider));
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesSync>(provider));
+        services.AddVoiceChannel(configuration);
         services.AddSingleton<InboundEventProcessor>();
         services.AddSingleton<Heartbeats>();
 
@@ -151,7 +153,7 @@ public static class ServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
-                .AddMeter(ContactCenterTelemetry.Name)
+                .AddMeter(ContactCenterTelemetry.Name, ContactCenter.Core.Voice.VoiceMetrics.MeterName)
                 .AddAspNetCoreInstrumentation())
             .WithLogging(logging => { }, options =>
             {

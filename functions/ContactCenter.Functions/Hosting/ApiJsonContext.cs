@@ -23,6 +23,7 @@ namespace ContactCenter.Functions.Hosting;
 [JsonSerializable(typeof(Acd.RulesPublished))]
 [JsonSerializable(typeof(Acd.RulesHistoryView))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.AgentState))]
+[JsonSerializable(typeof(Voice.CallCommandRequest))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.ErlangCResult))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using System.Text;
+using ContactCenter.Core.Messaging;
+using ContactCenter.Core.Routing;
+using ContactCenter.Core.Voice;
+using ContactCenter.Functions.Hosting;
+
+namespace ContactCenter.Functions.Voice;
+
+public sealed record CallCommandRequest(string? AgentId, string? QueueId, string? TargetAgentId, string? PhoneNumber);
+
+/// <summary>Whether a provider callback proves it is for a call we made: our call id, or why not.</summary>
+public sealed record CallbackVerdict(string? CallId, string? Failure)
+{
+    public static CallbackVerdict Accept(string callId) => new(callId, null);
+    public static CallbackVerdict Refuse(string reason) => new(null, reason);
+}
+
+public interface ICallbackVerifier
+{
+    Task<CallbackVerdict> VerifyAsync(HttpRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The voice channel over HTTP: the provider's callbacks (authenticated, checked, then queued in the call's session so
+/// they are applied in order and retried on failure) and the agents' controls for their calls.
+/// </summary>
+public static class CallApi
+{
+    /// <summary>ACS posts small batches; anything near this is not a callback.</summary>
+    private const int MaxCallbackBytes = 256 * 1024;
+
+    public static IEndpointRouteBuilder MapCallApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHttpFunction(CallFunctions.CallEvents, CallbackAsync);
+        app.MapHttpFunction(CallFunctions.Call, GetAsync);
+        app.MapHttpFunction(CallFunctions.CallCommand, CommandAsync);
+        return app;
+    }
+
+    private static async Task<IResult> CallbackAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var verdict = await services.GetRequiredService<ICallbackVerifier>().VerifyAsync(context.Request, context.RequestAborted);
+        if (verdict.CallId is not { } callId)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status401Unauthorized, "Unauthorized", verdict.Failure ?? "The callback is not authenticated.");
+        }
+        if (context.Request.ContentLength > MaxCallbackBytes)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status413PayloadTooLarge, "Too large", $"A callback is at most {MaxCallbackBytes} bytes.");
+        }
+        string payload;
+        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        {
+            payload = await reader.ReadToEndAsync(context.RequestAborted);
+        }
+        IReadOnlyList<CallEvent> events;
+        try
+        {
+            events = services.GetRequiredService<ICallEventReader>().Read(payload);
+        }
+        catch (FormatException ex)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid callback", ex.Message);
+        }
+        if (events.Count > 0)
+        {
+            // Queued as delivered; the message id (the events' ids) lets Service Bus drop a redelivered batch.
+            var ids = string.Join('|', events.Select(e => e.EventId));
+            await services.GetRequiredService<IMessageSender>().SendAsync(QueueNames.CallWork, new OutgoingMessage(new CallWork(CallWorkKind.ProviderEvent, callId) { Payload = payload }.ToJson())
+            {
+                SessionId = callId,
+                MessageId = "evt|" + (ids.Length <= 100 ? ids : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ids)))),
+            }, context.RequestAborted);
+        }
+        return TypedResults.Ok();
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context)
+    {
+        var callId = (string)context.Request.RouteValues["callId"]!;
+        var stored = await context.RequestServices.GetRequiredService<VoiceService>().GetAsync(callId, context.RequestAborted);
+        return stored is null
+            ? FunctionEndpoints.Problem(StatusCodes.Status404NotFound, "Not found", $"There is no call '{callId}'.")
+            : TypedResults.Text(stored.Call.ToJson(), "application/json");
+    }
+
+    private static async Task<IResult> CommandAsync(HttpContext context)
+    {
+        var callId = (string)context.Request.RouteValues["callId"]!;
+        var action = ((string)context.Request.RouteValues["action"]!).ToLowerInvariant();
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.CallCommandRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (string.IsNullOrWhiteSpace(request!.AgentId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agentId"] = ["Say which agent gives the command."] });
+        }
+        var command = new CallCommand(action, request.AgentId) { QueueId = request.QueueId, TargetAgentId = request.TargetAgentId, PhoneNumber = request.PhoneNumber };
+        try
+        {
+            var call = await context.RequestServices.GetRequiredService<VoiceService>().SubmitCommandAsync(callId, command, context.RequestAborted);
+            return TypedResults.Text(call.ToJson(), "application/json", statusCode: StatusCodes.Status202Accepted);
+        }
+        catch (Exception ex) when (ex is UnknownCallException or UnknownQueueException or UnknownAgentException)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status404NotFound, "Not found", ex.Message);
+        }
+        catch (CallCommandException ex)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status409Conflict, "Not possible on this call", ex.Message);
+        }
+    }
+}
