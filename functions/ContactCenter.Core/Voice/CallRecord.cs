@@ -154,6 +154,8 @@ public enum CallWorkKind
     VoicemailTimeUp,
     /// <summary>An agent's request: transfer, add a participant, leave, hang up (<see cref="CallWork.Command"/>).</summary>
     AgentCommand,
+    /// <summary>Time to try an unanswered callback again: the customer queues for the next agent (scheduled).</summary>
+    RetryCallback,
 }
 
 /// <summary>A command an agent gives about their call.</summary>

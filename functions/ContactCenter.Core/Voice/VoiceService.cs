@@ -105,6 +105,10 @@ public sealed class VoiceService(
             case CallWorkKind.VoicemailTimeUp:
                 return await UpdateAsync(work.CallId, async call =>
                     call.Stage == CallStage.Voicemail && call.RecordingId is not null ? await EndVoicemailAsync(call, hangUp: true, cancellationToken) : null, cancellationToken);
+            case CallWorkKind.RetryCallback:
+                return await UpdateAsync(work.CallId, async call => call.Stage == CallStage.CallbackWaiting && call.ContactId is null && call.QueueId is { } queueId
+                    ? await RequeueAsync(call, queueId, priority: null, cancellationToken) with { Outcome = $"callback attempt {call.CallbackAttempts + 1} waiting for an agent" }
+                    : null, cancellationToken);
             case CallWorkKind.AgentCommand:
                 return await UpdateAsync(work.CallId, call => CommandAsync(call, work.Command ?? throw new InvalidCallWorkException("An agent command needs its command."), cancellationToken), cancellationToken);
             default:
@@ -328,8 +332,15 @@ public sealed class VoiceService(
         }
         if (call.CallbackAttempts < settings.CallbackMaxAttempts)
         {
-            var retry = await RequeueAsync(call with { AgentId = null, CallConnectionId = null }, call.QueueId!, priority: null, ct);
-            return retry with { Stage = CallStage.CallbackWaiting, Outcome = $"callback attempt {call.CallbackAttempts} not answered; trying again" };
+            await SendWorkAsync(new CallWork(CallWorkKind.RetryCallback, call.Id) { Sequence = call.CallbackAttempts }, ct, Now + settings.CallbackRetryDelay);
+            return call with
+            {
+                Stage = CallStage.CallbackWaiting,
+                AgentId = null,
+                ContactId = null,
+                CallConnectionId = null,
+                Outcome = $"callback attempt {call.CallbackAttempts} not answered; trying again at {Now + settings.CallbackRetryDelay:HH:mm} UTC",
+            };
         }
         await calls.ReleaseCallbackAsync(call.Customer, call.Id, ct);
         VoiceMetrics.Record("callback-given-up", call.Purpose);
@@ -552,7 +563,7 @@ public sealed class VoiceService(
     {
         var contactId = $"{call.Id}~{call.ContactCount + 1}";
         await acd.EnqueueAsync(new NewContact(contactId, Channel.Voice, queueId) { Priority = priority, CustomerId = call.Customer }, ct);
-        call = call with { Stage = call.Stage == CallStage.Dialing ? CallStage.CallbackWaiting : CallStage.Queued, QueueId = queueId, ContactId = contactId, ContactCount = call.ContactCount + 1, AgentAddress = null };
+        call = call with { Stage = call.Stage is CallStage.Dialing or CallStage.CallbackWaiting ? CallStage.CallbackWaiting : CallStage.Queued, QueueId = queueId, ContactId = contactId, ContactCount = call.ContactCount + 1, AgentAddress = null };
         if (call.Stage == CallStage.CallbackWaiting || call.CallConnectionId is null)
         {
             return call;
@@ -956,6 +967,7 @@ public sealed class VoiceService(
             {
                 CallWorkKind.Announce => $"announce|{work.CallId}|{work.Sequence}",
                 CallWorkKind.VoicemailTimeUp => $"voicemail|{work.CallId}",
+                CallWorkKind.RetryCallback => $"retry|{work.CallId}|{work.Sequence}",
                 _ => null,
             },
         }, ct);

@@ -121,6 +121,13 @@ public static class AcdApi
                     : throw new ArgumentException($"Unknown channel '{name}' in capacity; use voice, sms, email or chat.")] = value;
             }
         }
+        if (request.VoiceAddress is { Length: > 0 } address && !ContactCenter.Core.Voice.CallAddresses.TryParse(address, out _))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["voiceAddress"] = [$"'{address}' is not a call address: use an E.164 number (+14255550123), an ACS user (8:acs:...) or a Teams user (8:orgid:<object id>)."],
+            });
+        }
         var agent = await acd.UpsertAgentAsync(new AgentProfile(agentId, request.Name, request.Skills ?? [], capacity) { VoiceAddress = request.VoiceAddress }, context.RequestAborted);
         return TypedResults.Json(agent, ApiJsonContext.Default.AgentState);
     }

@@ -25,6 +25,12 @@ internal sealed class VoiceHarness : IMessageSender, IOutboundOutcomeSink
       "sales": { "type": "queue", "queue": "sales", "priority": 3 },
       "cb": { "type": "offerCallback", "prompt": "Press 1 for a callback.", "acceptDigit": "1", "queue": "sales", "timeoutSeconds": 5, "accepted": "bye", "declined": "sales" },
       "bye": { "type": "hangup", "text": "We will call you back. Goodbye." }
+    } },
+    { "id": "closed", "entry": "choose", "nodes": {
+      "choose": { "type": "menu", "prompt": "Press 1 to leave a message, 2 for the duty desk.",
+                  "options": [ { "digit": "1", "next": "vm" }, { "digit": "2", "next": "desk" } ], "maxRetries": 0, "fallback": "vm" },
+      "vm": { "type": "voicemail", "prompt": "Leave a message after the tone.", "maxSeconds": 60, "queue": "care" },
+      "desk": { "type": "transfer", "to": "+442079460000" }
     } } ] }
     """;
 
@@ -90,9 +96,9 @@ internal sealed class VoiceHarness : IMessageSender, IOutboundOutcomeSink
     public string NextEventId() => $"evt-{++_eventCounter}";
 
     /// <summary>A call offered by the provider and answered; returns our call id.</summary>
-    public async Task<string> IncomingCallAsync(string from = "+14255550100")
+    public async Task<string> IncomingCallAsync(string from = "+14255550100", string to = "+442071234567")
     {
-        var call = await Voice.AnswerAsync(new IncomingCall($"ctx-{from}-{_eventCounter++}", from, "+442071234567", Clock.GetUtcNow()) { ServerCallId = $"server-{Guid.NewGuid():N}" });
+        var call = await Voice.AnswerAsync(new IncomingCall($"ctx-{from}-{_eventCounter++}", from, to, Clock.GetUtcNow()) { ServerCallId = $"server-{Guid.NewGuid():N}" });
         return call.Id;
     }
 

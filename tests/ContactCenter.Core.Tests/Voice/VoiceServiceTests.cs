@@ -240,3 +240,140 @@ public sealed class VoiceServiceTests
         Assert.Single(_h.Provider.Requests<RecognizeRequest>());
     }
 }
+
+/// <summary>The less common paths: agent hang-up, warm transfer, callbacks nobody answers, IVR transfers and voicemail.</summary>
+public sealed class VoiceServiceEdgeTests
+{
+    private const string ClosedLine = "+442070000001";
+
+    private readonly VoiceHarness _h = new(new VoiceSettings
+    {
+        CallbackMaxAttempts = 2,
+        CallbackRetryDelay = TimeSpan.FromMinutes(5),
+        FlowsByNumber = new Dictionary<string, string> { [ClosedLine] = "closed" },
+    });
+
+    [Fact]
+    public async Task A_voicemail_is_recorded_up_to_its_limit_and_becomes_a_task_in_the_queue()
+    {
+        var callId = await _h.IncomingCallAsync(to: ClosedLine);
+        await _h.EventAsync(callId, (id, conn, at) => new CallConnected(id, conn, at));
+        await _h.PressAsync(callId, "1");
+        Assert.Equal("Leave a message after the tone.", _h.Provider.Said.Last());
+        await _h.PromptPlayedAsync(callId);
+        Assert.Equal("record", _h.Provider.Operations[^1].Operation);
+
+        await _h.AdvanceAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Contains(_h.Provider.Operations, o => o.Operation == "stopRecording");
+        Assert.Equal("hangup", _h.Provider.Operations[^1].Operation);
+        var task = await _h.Acd.Acd.GetContactAsync($"{callId}~voicemail");
+        Assert.Equal((Channel.Email, "care", "4:+14255550100"), (task.Channel, task.QueueId, task.CustomerId));
+        // The hang-up that follows does not record it twice.
+        await _h.EventAsync(callId, (id, conn, at) => new CallDisconnected(id, conn, at));
+        Assert.Single(_h.Provider.Operations, o => o.Operation == "stopRecording");
+    }
+
+    [Fact]
+    public async Task The_flow_can_transfer_the_caller_to_a_phone_number()
+    {
+        var callId = await _h.IncomingCallAsync(to: ClosedLine);
+        await _h.EventAsync(callId, (id, conn, at) => new CallConnected(id, conn, at));
+        await _h.PressAsync(callId, "2");
+        Assert.Equal(new CallTarget.PhoneNumber("+442079460000"), _h.Provider.Requests<TransferRequest>().Single().Target);
+        var call = await _h.EventAsync(callId, (id, conn, at) => new CallTransferAccepted(id, conn, at));
+        Assert.Equal(CallStage.Ended, call.Stage);
+    }
+
+    private async Task<string> ConnectedToAnnAsync()
+    {
+        var callId = await _h.IncomingCallAsync();
+        await _h.EventAsync(callId, (id, conn, at) => new CallConnected(id, conn, at));
+        await _h.PressAsync(callId, "1");
+        await _h.AgentAsync("ann");
+        await _h.Acd.AcceptAsync("ann", callId);
+        await _h.PumpAsync();
+        await _h.EventAsync(callId, (id, conn, at) => new AddParticipantSucceeded(id, conn, at, "8:acs:agent-ann") { OperationContext = "agent:ann" });
+        return callId;
+    }
+
+    [Fact]
+    public async Task When_the_agent_hangs_up_alone_the_call_ends_for_the_customer_too()
+    {
+        var callId = await ConnectedToAnnAsync();
+        await _h.EventAsync(callId, (id, conn, at) => new ParticipantsUpdated(id, conn, at, ["4:+14255550100"], 3));
+        Assert.Equal(("hangup", (object?)true), (_h.Provider.Operations[^1].Operation, _h.Provider.Operations[^1].Request));
+    }
+
+    [Fact]
+    public async Task A_warm_transfer_adds_a_colleague_then_the_agent_leaves_them_with_the_customer()
+    {
+        var callId = await ConnectedToAnnAsync();
+        await _h.Acd.Acd.UpsertAgentAsync(new AgentProfile("bob", "Bob", new Dictionary<string, int>()) { VoiceAddress = "+14255550777" });
+        await _h.Voice.SubmitCommandAsync(callId, new CallCommand("add", "ann") { TargetAgentId = "bob" });
+        await _h.PumpAsync();
+        var invite = _h.Provider.Requests<AddParticipantRequest>().Last();
+        Assert.Equal(new CallTarget.PhoneNumber("+14255550777"), invite.Participant);
+        Assert.Equal(new CallTarget.PhoneNumber("+442071234567"), invite.CallerId);
+        await _h.EventAsync(callId, (id, conn, at) => new AddParticipantSucceeded(id, conn, at, "4:+14255550777") { OperationContext = invite.OperationContext });
+
+        await _h.Voice.SubmitCommandAsync(callId, new CallCommand("leave", "ann"));
+        await _h.PumpAsync();
+
+        var call = await _h.CallAsync(callId);
+        Assert.Null(call.AgentId);
+        Assert.Equal(["4:+14255550777"], call.Guests);
+        Assert.Equal(new CallTarget.CommunicationUser("8:acs:agent-ann"), _h.Provider.Requests<CallTarget>().Last());
+        Assert.Empty((await _h.Acd.Acd.GetAgentAsync("ann")).Assignments);
+        // The customer and the colleague keep talking: nobody is hung up on.
+        await _h.EventAsync(callId, (id, conn, at) => new ParticipantsUpdated(id, conn, at, ["4:+14255550100", "4:+14255550777"], 5));
+        Assert.DoesNotContain(_h.Provider.Operations, o => o.Operation == "hangup");
+    }
+
+    [Fact]
+    public async Task A_callback_nobody_answers_is_tried_again_after_the_delay_then_given_up()
+    {
+        var callId = await _h.IncomingCallAsync("+14255550188");
+        await _h.EventAsync(callId, (id, conn, at) => new CallConnected(id, conn, at));
+        await _h.PressAsync(callId, "2");
+        await _h.PressAsync(callId, "1");
+        await _h.PromptPlayedAsync(callId);
+        await _h.EventAsync(callId, (id, conn, at) => new CallDisconnected(id, conn, at));
+        await _h.AgentAsync("ann");
+        await _h.Acd.AcceptAsync("ann", callId);
+        await _h.PumpAsync();
+
+        var call = await _h.EventAsync(callId, (id, conn, at) => new CreateCallFailed(id, conn, at) { ResultCode = 408, ResultSubCode = 0 });
+        Assert.Equal(CallStage.CallbackWaiting, call.Stage);
+        Assert.Empty((await _h.Acd.Acd.GetAgentAsync("ann")).Assignments);
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(5));
+        call = await _h.CallAsync(callId);
+        Assert.Equal($"{callId}~2", call.ContactId);
+
+        // Second and last attempt.
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(1)); // ann's wrap-up is long over
+        var offered = await _h.Acd.Acd.GetContactAsync(call.ContactId!);
+        await _h.Acd.AcceptAsync(offered.OfferedTo!, call.ContactId!);
+        await _h.PumpAsync();
+        Assert.Equal(2, _h.Provider.Requests<CreateCallRequest>().Count());
+        call = await _h.EventAsync(callId, (id, conn, at) => new CreateCallFailed(id, conn, at) { ResultCode = 486 });
+        Assert.Equal(CallStage.Ended, call.Stage);
+        Assert.Contains("after 2 attempts", call.Outcome);
+    }
+
+    [Fact]
+    public async Task The_call_that_ends_between_accept_and_connect_frees_the_agent()
+    {
+        var callId = await _h.IncomingCallAsync();
+        await _h.EventAsync(callId, (id, conn, at) => new CallConnected(id, conn, at));
+        await _h.PressAsync(callId, "1");
+        await _h.AgentAsync("ann");
+        await _h.Acd.AcceptAsync("ann", callId);
+        // The hang-up is applied before the assignment message is delivered.
+        await _h.Voice.ApplyEventAsync(callId, new CallDisconnected("evt-gone", "conn-1", _h.Clock.GetUtcNow()));
+        await _h.PumpAsync();
+
+        Assert.Empty((await _h.Acd.Acd.GetAgentAsync("ann")).Assignments);
+        Assert.Empty(_h.Provider.Requests<AddParticipantRequest>());
+    }
+}
