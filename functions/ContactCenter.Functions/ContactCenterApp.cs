@@ -3,6 +3,7 @@ using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 
 namespace ContactCenter.Functions;
@@ -61,6 +62,7 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
         app.MapRoutingRulesApi();
+        app.MapIvrFlowsApi();
 
         if (hosting.Mode == HostingMode.Local)
         {
