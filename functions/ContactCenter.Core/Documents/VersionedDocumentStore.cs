@@ -127,7 +127,7 @@ public sealed class VersionedDocumentStore<TDocument>(IStateStore store, TimePro
                 if (existing.Text != text)
                 {
                     return new(DocumentPublishOutcome.NotNewer, document, version, pointer?.Info,
-                        $"refused: version {version} is already stored with different {kind.Name}; raise the version", []);
+                        $"refused: version {version} is already stored with different {kind.Name.Split(' ')[^1]}; raise the version", []);
                 }
                 info = existing.Info;
             }
@@ -194,7 +194,7 @@ public sealed class VersionedDocumentStore<TDocument>(IStateStore store, TimePro
             return new(DocumentPublishOutcome.Unchanged, document, version, current, $"unchanged: version {version} is already published with this text", []);
         }
         var why = current.Version == version
-            ? $"version {version} is already published with different {kind.Name}"
+            ? $"version {version} is already published with different {kind.Name.Split(' ')[^1]}"
             : $"version {version} is older than the current version {current.Version}";
         return new(DocumentPublishOutcome.NotNewer, document, version, current, $"refused: {why}; raise the version above {current.Version}", []);
     }
