@@ -3,6 +3,7 @@ using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Voice;
 
@@ -64,6 +65,7 @@ public static class ContactCenterApp
         app.MapAcdApi();
         app.MapCallApi();
         app.MapRoutingRulesApi();
+        app.MapIvrFlowsApi();
 
         if (hosting.Mode == HostingMode.Local)
         {

@@ -151,7 +151,13 @@ public sealed class IvrEngine(IvrFlows flows, IQueueCatalog? queues = null)
                     session = session with { Priority = set.Priority };
                     nodeId = set.Next;
                     break;
-                case GotoNode go when Flows.Find(go.FlowId) is { } target:
+                case GotoNode go:
+                    if (Flows.Find(go.FlowId) is not { } target)
+                    {
+                        // Only flows built in code get here: validation refuses a goto to a flow the file lacks.
+                        actions.Add(new HangUp(null));
+                        return End(session, $"flow '{go.FlowId}' does not exist");
+                    }
                     (flowId, nodeId) = (target.Id, target.Entry);
                     break;
                 case QueueNode queue:

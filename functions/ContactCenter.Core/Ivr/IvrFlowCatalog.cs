@@ -19,7 +19,11 @@ public sealed class IvrFlowCatalog(IvrFlows initial, string source = "initial")
     public string Source => _active.Source;
 
     /// <summary>Validates and, if it raises the version, activates a flows file; queues are checked when ids are given.</summary>
-    public IvrFlowsUpdate TryApply(string json, string source, IReadOnlyCollection<string>? knownQueueIds = null)
+    /// <param name="replaceSameVersion">
+    /// Also replace flows of the same version. Only for text from the shared store, which is authoritative: there a
+    /// version names one text, while flows read from a local file before they were published may differ.
+    /// </param>
+    public IvrFlowsUpdate TryApply(string json, string source, IReadOnlyCollection<string>? knownQueueIds = null, bool replaceSameVersion = false)
     {
         IvrFlows proposed;
         try
@@ -37,7 +41,7 @@ public sealed class IvrFlowCatalog(IvrFlows initial, string source = "initial")
             {
                 return new IvrFlowsUpdate(false, current.Version, $"refused: version {proposed.Version} is older than the active version {current.Version}", []);
             }
-            if (proposed.Version == current.Version)
+            if (proposed.Version == current.Version && !replaceSameVersion)
             {
                 return new IvrFlowsUpdate(false, current.Version, $"unchanged: version {current.Version} is already active (raise the version to change the flows)", []);
             }

@@ -80,9 +80,15 @@ public sealed record IvrSession(string FlowId, string NodeId)
         {
             using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
-            return new IvrSession(root.GetProperty("flow").GetString()!, root.GetProperty("node").GetString()!)
+            // Enum.Parse alone would take "42" or "start": only the names ToJson writes are a stored session.
+            var waiting = Required(root, "waiting");
+            if (!Enum.GetNames<IvrWaiting>().Contains(waiting, StringComparer.Ordinal))
             {
-                Waiting = Enum.Parse<IvrWaiting>(root.GetProperty("waiting").GetString()!),
+                throw new FormatException($"'{waiting}' is not a waiting state.");
+            }
+            return new IvrSession(Required(root, "flow"), root.GetProperty("node").GetString() ?? throw new FormatException("'node' is null."))
+            {
+                Waiting = Enum.Parse<IvrWaiting>(waiting),
                 Retries = root.GetProperty("retries").GetInt32(),
                 Priority = root.TryGetProperty("priority", out var priority) ? priority.GetInt32() : null,
                 Outcome = root.TryGetProperty("outcome", out var outcome) ? outcome.GetString() : null,
@@ -90,9 +96,12 @@ public sealed record IvrSession(string FlowId, string NodeId)
                 Skills = root.GetProperty("skills").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal),
             };
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             throw new FormatException($"Not a stored IVR session: {ex.Message}", ex);
         }
     }
+
+    private static string Required(JsonElement root, string name) =>
+        root.GetProperty(name).GetString() is { Length: > 0 } value ? value : throw new FormatException($"'{name}' is missing or empty.");
 }

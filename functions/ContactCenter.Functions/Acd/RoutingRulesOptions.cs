@@ -1,4 +1,5 @@
 using ContactCenter.Core.Routing;
+using ContactCenter.Functions.Documents;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Functions.Acd;
@@ -22,6 +23,8 @@ public sealed class RoutingRulesOptions
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     public string ResolvedPath => Path.GetFullPath(string.IsNullOrWhiteSpace(RulesPath) ? DefaultFileName : RulesPath, AppContext.BaseDirectory);
+
+    internal DocumentFileSettings Settings => new($"{Section}:{nameof(RulesPath)}", ResolvedPath, PollInterval, SyncInterval);
 }
 
 /// <summary>The rules file must exist and validate before the app starts: every error is listed with its line.</summary>

@@ -14,6 +14,7 @@ using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -72,6 +73,7 @@ public static class ServiceCollectionExtensions
         // In this order: the deployed file is published first, then the newest shared version is applied.
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesWatcher>(provider));
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesSync>(provider));
+        services.AddIvrFlows(configuration);
         services.AddVoiceChannel(configuration);
         services.AddSingleton<InboundEventProcessor>();
         services.AddSingleton<Heartbeats>();

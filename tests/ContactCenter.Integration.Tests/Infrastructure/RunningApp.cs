@@ -23,6 +23,13 @@ public sealed class RunningApp : IAsyncDisposable
     public IStateStore Store => Services.GetRequiredService<IStateStore>();
     public LocalFunctionsHost LocalHost => Services.GetRequiredService<LocalFunctionsHost>();
 
+    private static readonly Lazy<string> QueuelessFlowsPath = new(() =>
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("ivr-flows-").FullName, "ivr-flows.json");
+        File.WriteAllText(path, """{ "version": 1, "flows": [ { "id": "main", "entry": "bye", "nodes": { "bye": { "type": "hangup" } } } ] }""");
+        return path;
+    });
+
     /// <summary>Local mode with timers off, fast retries, and whatever else the test sets.</summary>
     public static async Task<RunningApp> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
@@ -36,6 +43,11 @@ public sealed class RunningApp : IAsyncDisposable
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
+        }
+        // The shipped IVR flows name the shipped queues: a test with rules of its own gets flows that name none.
+        if (all.ContainsKey("Routing:RulesPath") && !all.ContainsKey("Ivr:FlowsPath"))
+        {
+            all["Ivr:FlowsPath"] = QueuelessFlowsPath.Value;
         }
         var app = ContactCenterApp.Build([], configuration => configuration.AddInMemoryCollection(all), services);
         await app.StartAsync(TestContext.Current.CancellationToken);

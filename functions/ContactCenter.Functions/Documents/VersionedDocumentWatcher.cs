@@ -1,15 +1,14 @@
-using ContactCenter.Core.Routing;
-using Microsoft.Extensions.Options;
+using ContactCenter.Core.Documents;
 
-namespace ContactCenter.Functions.Acd;
+namespace ContactCenter.Functions.Documents;
 
 /// <summary>
-/// Publishes the rules file through the shared store: at start-up (so deploying a file with a higher version rolls it
+/// Publishes a document's file (routing rules, IVR flows) through the shared store: at start-up (so deploying a file with a higher version rolls it
 /// out to every instance) and whenever it changes (file-system notification, with a periodic check as a safety net;
-/// local mode's hot reload). A refused file is logged with every error and line; the active rules stay.
+/// local mode's hot reload). A refused file is logged with every error and line; the active version stays.
 /// </summary>
-public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatalog catalog, IOptions<RoutingRulesOptions> options,
-    ILogger<RoutingRulesWatcher> logger) : BackgroundService
+public abstract class VersionedDocumentWatcher<TDocument>(VersionedDocumentSync<TDocument> sync, IDocumentTarget catalog, DocumentKind<TDocument> kind,
+    DocumentFileSettings settings, ILogger logger) : BackgroundService where TDocument : class
 {
     private readonly SemaphoreSlim _changed = new(0);
     private FileSystemWatcher? _watcher;
@@ -18,11 +17,11 @@ public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatal
     private string? _lastSeen;
 
     /// <summary>The outcome of the latest attempt to publish the file, for health and tests.</summary>
-    public RulesUpdate? LastUpdate { get; private set; }
+    public DocumentUpdate? LastUpdate { get; private set; }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        var path = options.Value.ResolvedPath;
+        var path = settings.ResolvedPath;
         // Watch before anything else, so no change made after start-up can slip by unnoticed.
         try
         {
@@ -37,7 +36,7 @@ public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatal
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
         {
-            logger.LogWarning(ex, "Cannot watch {Path}; checking it every {Interval} instead.", path, options.Value.PollInterval);
+            logger.LogWarning(ex, "Cannot watch {Path}; checking it every {Interval} instead.", path, settings.PollInterval);
         }
         // Publish the deployed file before serving, within the start-up budget it shares with the store sync: if the
         // store does not answer, the periodic check retries.
@@ -49,13 +48,13 @@ public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatal
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var path = options.Value.ResolvedPath;
+        var path = settings.ResolvedPath;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 // File watching is wall-clock work, not domain time: the TimeProvider is not involved.
-                await _changed.WaitAsync(options.Value.PollInterval, stoppingToken);
+                await _changed.WaitAsync(settings.PollInterval, stoppingToken);
                 // Editors write in several steps: let the file settle before reading it.
                 await Task.Delay(TimeSpan.FromMilliseconds(150), stoppingToken);
                 while (_changed.CurrentCount > 0)
@@ -85,38 +84,38 @@ public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatal
         {
             return;
         }
-        RulesPublishResult result;
+        DocumentPublishResult<TDocument> result;
         try
         {
             result = await sync.PublishAsync(text, path, cancellationToken);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
-            logger.LogWarning("Cannot publish the routing rules in {Path} to the shared store ({Reason}); retrying within {Interval}.",
-                path, ex is OperationCanceledException ? "no answer" : ex.Message, options.Value.PollInterval);
+            logger.LogWarning("Cannot publish the {Kind} in {Path} to the shared store ({Reason}); retrying within {Interval}.",
+                kind.Name, path, ex is OperationCanceledException ? "no answer" : ex.Message, settings.PollInterval);
             return;
         }
         _lastSeen = text;
-        LastUpdate = new RulesUpdate(result.Outcome == RulesPublishOutcome.Published, catalog.Current.Version, result.Message, result.Errors);
+        LastUpdate = new DocumentUpdate(result.Outcome == DocumentPublishOutcome.Published, catalog.ActiveVersion, result.Message, result.Errors);
         switch (result.Outcome)
         {
-            case RulesPublishOutcome.Published:
-                logger.LogInformation("Routing rules in {Path} {Outcome}.", path, result.Message);
+            case DocumentPublishOutcome.Published:
+                logger.LogInformation("{Kind} in {Path} {Outcome}.", kind.Name, path, result.Message);
                 break;
-            case RulesPublishOutcome.Unchanged:
-                logger.LogDebug("Routing rules in {Path} {Outcome}.", path, result.Message);
+            case DocumentPublishOutcome.Unchanged:
+                logger.LogDebug("{Kind} in {Path} {Outcome}.", kind.Name, path, result.Message);
                 break;
-            case RulesPublishOutcome.Invalid:
-                logger.LogError("Routing rules in {Path} {Outcome}:{NewLine}{Errors}", path, result.Message, Environment.NewLine,
+            case DocumentPublishOutcome.Invalid:
+                logger.LogError("{Kind} in {Path} {Outcome}:{NewLine}{Errors}", kind.Name, path, result.Message, Environment.NewLine,
                     string.Join(Environment.NewLine, result.Errors.Select(e => "  " + e)));
                 break;
             // A deployed file older than what was published since (through the API) is expected: the store's stays.
-            case RulesPublishOutcome.NotNewer when atStartup && result.Rules!.Version < result.Current!.Version:
-                logger.LogInformation("Routing rules in {Path} are version {FileVersion}; the shared version {Version} stays active.",
-                    path, result.Rules.Version, result.Current.Version);
+            case DocumentPublishOutcome.NotNewer when atStartup && result.ProposedVersion < result.Current!.Version:
+                logger.LogInformation("{Kind} in {Path} are version {FileVersion}; the shared version {Version} stays active.",
+                    kind.Name, path, result.ProposedVersion, result.Current.Version);
                 break;
             default:
-                logger.LogWarning("Routing rules in {Path} {Outcome}.", path, result.Message);
+                logger.LogWarning("{Kind} in {Path} {Outcome}.", kind.Name, path, result.Message);
                 break;
         }
     }
@@ -129,7 +128,7 @@ public sealed class RoutingRulesWatcher(RoutingRulesSync sync, RoutingRulesCatal
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            logger.LogWarning("Cannot read the routing rules file {Path} ({Reason}); the active rules stay.", path, ex.Message);
+            logger.LogWarning("Cannot read the {Kind} file {Path} ({Reason}); the active version stays.", kind.Name, path, ex.Message);
             return null;
         }
     }
