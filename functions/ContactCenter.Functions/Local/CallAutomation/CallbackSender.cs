@@ -110,8 +110,15 @@ public sealed class HttpCallbackSender(IHttpClientFactory httpClients, CallbackT
         }
     }
 
+    private int _disposed;
+
+    // Registered under two service types, so the container may dispose it twice.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _stopping.CancelAsync();
         foreach (var channel in _perCall.Values)
         {
