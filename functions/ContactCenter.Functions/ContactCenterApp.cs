@@ -6,6 +6,7 @@ using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Voice;
+using ContactCenter.Functions.Local.CallAutomation;
 
 namespace ContactCenter.Functions;
 
@@ -69,7 +70,9 @@ public static class ContactCenterApp
 
         if (hosting.Mode == HostingMode.Local)
         {
+            app.UseCallAutomationSimulator();
             app.MapAcsSimulator();
+            app.MapCallSimulator();
             app.MapLocalAdmin();
             app.Lifetime.ApplicationStarted.Register(() => PrintLocalUrls(app));
         }
@@ -85,6 +88,7 @@ public static class ContactCenterApp
 
             Contact center running in local mode ({{store}} store), listening on {{baseUrl}}
               Health:           {{baseUrl}}/api/health
+              Customer simulator (place a call, press keys, talk): {{baseUrl}}/simulator
               Simulate an SMS:  curl -X POST {{baseUrl}}/simulator/sms {{json}} '{"from":"+14255550100","to":"+18005550199","message":"hello"}'
               Simulate a call:  curl -X POST {{baseUrl}}/simulator/calls {{json}} '{"from":"+14255550100","to":"+18005550199"}'
               Run a function:   curl -X POST {{baseUrl}}/admin/functions/Heartbeat {{json}} '{}'

@@ -225,7 +225,7 @@ public class CallAutomationClient : ICallControl
         using var request = _pipeline.CreateRequest();
         request.Method = method;
         request.Uri.Reset(_endpoint);
-        request.Uri.AppendPath(path, escape: false);
+        request.Uri.AppendPath(path.TrimStart('/'), escape: false);
         request.Uri.AppendQuery("api-version", _apiVersion, escapeValue: true);
         request.Headers.Add(HttpHeader.Names.Accept, "application/json");
         if (body is not null && typeInfo is not null)
@@ -272,8 +272,9 @@ public class CallAutomationClient : ICallControl
         return content is null || content.ToMemory().IsEmpty ? null : JsonSerializer.Deserialize(content.ToMemory().Span, typeInfo);
     }
 
+    // The path is kept (ACS's is "/"), so the client can also talk to a simulator served under a base path.
     private static Uri Root(Uri endpoint) =>
-        endpoint.IsAbsoluteUri ? new Uri(endpoint.GetLeftPart(UriPartial.Authority)) : throw new ArgumentException("An absolute endpoint URI is required.", nameof(endpoint));
+        endpoint.IsAbsoluteUri ? new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/") : throw new ArgumentException("An absolute endpoint URI is required.", nameof(endpoint));
 
     internal static (Uri Endpoint, byte[] Key) ParseConnectionString(string connectionString)
     {

@@ -16,6 +16,7 @@ using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
+using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -88,6 +89,7 @@ public static class ServiceCollectionExtensions
             services.AddSingleton(provider => ActivatorUtilities.CreateInstance<LocalFunctionsHost>(provider, FunctionCatalog.All));
             services.AddHostedService(provider => provider.GetRequiredService<LocalFunctionsHost>());
             services.AddSingleton<IMessageSender, LocalMessageSender>();
+            services.AddLocalCallAutomation(configuration);
         }
         else
         {

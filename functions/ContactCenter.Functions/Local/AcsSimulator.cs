@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Local.CallAutomation;
 
 namespace ContactCenter.Functions.Local;
 
@@ -8,12 +10,15 @@ public sealed record SimulatedSms(string? From, string? To, string? Message);
 
 public sealed record SimulatedCall(string? From, string? To, string? CallerDisplayName);
 
-public sealed record SimulatorAccepted(string EventId, string EventType);
+/// <summary>What the simulator published; <see cref="CallId"/> names a placed call for the /simulator/calls/{id} endpoints.</summary>
+public sealed record SimulatorAccepted(string EventId, string EventType,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CallId = null);
 
 /// <summary>
 /// The local ACS simulator: a customer texts or calls, and the simulator publishes the Event Grid event ACS
-/// would (same event types and data fields), through the local host to the AcsEvents function. Later issues
-/// add the Call Automation, SMS and Email REST APIs here.
+/// would (same event types and data fields), through the local host to the AcsEvents function. A placed call is
+/// registered with the <see cref="CallAutomationSimulator"/> first, so the app can answer it through the simulated
+/// Call Automation API (see CallAutomation/).
 /// </summary>
 public static partial class AcsSimulator
 {
@@ -86,19 +91,20 @@ public static partial class AcsSimulator
             return;
         }
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var placed = context.RequestServices.GetRequiredService<CallAutomationSimulator>().PlaceIncomingCall(call!.From!, call.To!, call.CallerDisplayName);
         var data = new JsonObject
         {
-            ["to"] = PhoneIdentifier(call!.To!),
+            ["to"] = PhoneIdentifier(call.To!),
             ["from"] = PhoneIdentifier(call.From!),
-            ["serverCallId"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray()),
+            ["serverCallId"] = placed.ServerCallId,
             ["callerDisplayName"] = call.CallerDisplayName ?? string.Empty,
-            ["incomingCallContext"] = $"simulator.{Guid.NewGuid():N}",
-            ["correlationId"] = Guid.NewGuid().ToString(),
+            ["incomingCallContext"] = placed.IncomingCallContext,
+            ["correlationId"] = placed.CorrelationId,
         };
-        await PublishAsync(context, IncomingCallType, $"/caller/4:{call.From}/recipient/4:{call.To}", data, now);
+        await PublishAsync(context, IncomingCallType, $"/caller/4:{call.From}/recipient/4:{call.To}", data, now, placed.CallId);
     }
 
-    private static async Task PublishAsync(HttpContext context, string eventType, string subject, JsonObject data, DateTimeOffset now)
+    private static async Task PublishAsync(HttpContext context, string eventType, string subject, JsonObject data, DateTimeOffset now, string? callId = null)
     {
         var gridEvent = new JsonObject
         {
@@ -112,7 +118,7 @@ public static partial class AcsSimulator
             ["eventTime"] = now.UtcDateTime.ToString("O"),
         };
         var id = context.RequestServices.GetRequiredService<LocalFunctionsHost>().PublishEvent(gridEvent);
-        await TypedResults.Json(new SimulatorAccepted(id, eventType), ApiJsonContext.Default.SimulatorAccepted,
+        await TypedResults.Json(new SimulatorAccepted(id, eventType, callId), ApiJsonContext.Default.SimulatorAccepted,
             statusCode: StatusCodes.Status202Accepted).ExecuteAsync(context);
     }
 

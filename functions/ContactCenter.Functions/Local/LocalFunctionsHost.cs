@@ -422,7 +422,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         _ => throw new ArgumentException($"{function.Name} has no message source.", nameof(function)),
     };
 
-    private static Uri Loopback(string address)
+    internal static Uri Loopback(string address)
     {
         var uri = new Uri(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
         var host = uri.Host is "localhost" or "[::]" or "0.0.0.0" or "::" ? "127.0.0.1" : uri.Host;

@@ -8,6 +8,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using ContactCenter.Azure.Communication;
 using ContactCenter.Core.Voice;
+using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
@@ -43,10 +44,11 @@ public sealed class CallAutomationClientTests : IAsyncLifetime
     private CallAutomationClient Client(TimeProvider? time = null, string? connectionString = null) =>
         new(connectionString ?? Acs.ConnectionString, new CallAutomationClientOptions { Retry = { Delay = TimeSpan.FromMilliseconds(1) } }, time);
 
+    // A fresh context each time: as in ACS, an incoming call is answered once.
     private async Task<string> AnsweredCall(CallAutomationClient client) =>
-        (await client.AnswerAsync(new AnswerCallRequest("incoming-context", Callback), Cancel)).CallConnectionId;
+        (await client.AnswerAsync(new AnswerCallRequest("incoming-context-" + Guid.NewGuid().ToString("N"), Callback), Cancel)).CallConnectionId;
 
-    private FakeCallAutomationServer.Received Last() => Acs.Requests.Last();
+    private CallAutomationRequest Last() => Acs.Requests.Last();
 
     [Fact]
     public async Task Answer_posts_the_incoming_call_context_and_callback_signed_and_repeatable_and_returns_the_connection_id()
