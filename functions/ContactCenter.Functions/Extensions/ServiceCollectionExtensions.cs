@@ -15,6 +15,7 @@ using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Telemetry;
+using ContactCenter.Functions.Voice;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -78,6 +79,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AcsEventsFunction>();
         services.AddSingleton<InboundEventsFunction>();
         services.AddSingleton<HeartbeatFunction>();
+        services.AddVoice(configuration);
 
         if (hosting.Mode == HostingMode.Local)
         {

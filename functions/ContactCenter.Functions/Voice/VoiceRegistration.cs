@@ -1,0 +1,52 @@
+using ContactCenter.Azure.Communication;
+using ContactCenter.Core.Voice;
+using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ContactCenter.Functions.Voice;
+
+/// <summary>Wiring of the voice functions: callback authentication and the Event Grid webhook.</summary>
+public static class VoiceRegistration
+{
+    public static IServiceCollection AddVoice(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptionsWithValidateOnStart<VoiceCallbackOptions>().Bind(configuration.GetSection(VoiceCallbackOptions.Section));
+        services.AddSingleton<IValidateOptions<VoiceCallbackOptions>, VoiceCallbackOptionsValidator>();
+        services.AddSingleton(provider =>
+        {
+            // Validation has checked the secret; local mode without one signs with a key made for this run, so
+            // callback URIs of an earlier run stop working after a restart, as their calls have too.
+            var secret = provider.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.CallbackSecret;
+            return CallbackSignature.FromBase64(string.IsNullOrWhiteSpace(secret) ? CallbackSignature.GenerateSecret() : secret);
+        });
+        services.AddSingleton(provider =>
+        {
+            var jwt = provider.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.Callbacks;
+            var signature = provider.GetRequiredService<CallbackSignature>();
+            if (!jwt.IsEnabled)
+            {
+                return new CallbackAuthentication(signature);
+            }
+            var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var validator = new CallbackTokenValidator(new CallbackTokenValidatorOptions(jwt.OpenIdConfigurationUri, jwt.Audience!.Trim()),
+                http, provider.GetRequiredService<TimeProvider>());
+            return new CallbackAuthentication(signature, validator);
+        });
+        services.AddSingleton<EventGridWebhookFunction>();
+        return services;
+    }
+
+    public static WebApplication MapVoice(this WebApplication app, HostingEnvironment hosting)
+    {
+        app.MapHttpFunction<EventGridWebhookFunction>(VoiceFunctions.AcsEventGridWebhook);
+
+        var jwt = app.Services.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.Callbacks;
+        if (hosting.Mode == HostingMode.FunctionsHost && !jwt.IsEnabled)
+        {
+            app.Logger.LogWarning("Voice:Callbacks:Audience is not set: Call Automation callbacks are authenticated by their per-call " +
+                "signature only, not by the JWT ACS signs them with. Set it to the ACS resource's immutable resource id.");
+        }
+        return app;
+    }
+}
