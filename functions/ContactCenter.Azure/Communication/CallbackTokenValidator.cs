@@ -47,6 +47,12 @@ public sealed class CallbackTokenValidator
     private readonly ConfigurationManager<OpenIdConnectConfiguration> _configuration;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly TimeProvider _timeProvider;
+    private readonly HttpDocumentRetriever _documentRetriever;
+    private readonly Lock _fetchGate = new();
+    private DateTimeOffset? _lastForcedFetch;
+
+    /// <summary>The least time between two fetches forced by a token naming an unknown key.</summary>
+    public static readonly TimeSpan MinimumForcedFetchInterval = TimeSpan.FromMinutes(1);
 
     public CallbackTokenValidator(CallbackTokenValidatorOptions options, HttpClient httpClient, TimeProvider? timeProvider = null)
     {
@@ -60,9 +66,9 @@ public sealed class CallbackTokenValidator
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         // HTTPS only, except a loopback address (a local stand-in for ACS in tests and the simulator).
-        var retriever = new HttpDocumentRetriever(httpClient) { RequireHttps = !options.OpenIdConfigurationUri.IsLoopback };
+        _documentRetriever = new HttpDocumentRetriever(httpClient) { RequireHttps = !options.OpenIdConfigurationUri.IsLoopback };
         _configuration = new ConfigurationManager<OpenIdConnectConfiguration>(
-            options.OpenIdConfigurationUri.AbsoluteUri, new OpenIdConnectConfigurationRetriever(), retriever);
+            options.OpenIdConfigurationUri.AbsoluteUri, new OpenIdConnectConfigurationRetriever(), _documentRetriever);
     }
 
     public CallbackTokenValidatorOptions Options => _options;
@@ -89,21 +95,38 @@ public sealed class CallbackTokenValidator
         }
 
         var result = await _handler.ValidateTokenAsync(header.Parameter, Parameters(configuration));
-        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException && await FetchAfterRotationAsync(cancellationToken) is { } fresh)
         {
-            // A key we do not know yet: the signer may have rotated. Fetch again (the manager limits how often) and retry once.
-            _configuration.RequestRefresh();
-            try
-            {
-                configuration = await _configuration.GetConfigurationAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
-            {
-                return new CallbackTokenResult(CallbackTokenStatus.Unavailable, "The token signer's keys cannot be fetched now.");
-            }
-            result = await _handler.ValidateTokenAsync(header.Parameter, Parameters(configuration));
+            // A key we did not know: the signer may have rotated its keys. Judge this token by a fresh fetch.
+            result = await _handler.ValidateTokenAsync(header.Parameter, Parameters(fresh));
         }
         return result.IsValid ? CallbackTokenResult.Valid : CallbackTokenResult.Reject(Reason(result.Exception));
+    }
+
+    /// <summary>
+    /// Fetches the configuration now, at most once per <see cref="MinimumForcedFetchInterval"/>, so tokens naming
+    /// made-up key ids cannot make us hammer the signer. The manager is told to refresh too (it does so in the background).
+    /// </summary>
+    private async Task<OpenIdConnectConfiguration?> FetchAfterRotationAsync(CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        lock (_fetchGate)
+        {
+            if (_lastForcedFetch is { } last && now - last < MinimumForcedFetchInterval)
+            {
+                return null;
+            }
+            _lastForcedFetch = now;
+        }
+        _configuration.RequestRefresh();
+        try
+        {
+            return await OpenIdConnectConfigurationRetriever.GetAsync(_options.OpenIdConfigurationUri.AbsoluteUri, _documentRetriever, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or HttpRequestException)
+        {
+            return null;
+        }
     }
 
     private TokenValidationParameters Parameters(OpenIdConnectConfiguration configuration) => new()

@@ -58,7 +58,8 @@ public sealed class CallbackSignature
             return false;
         }
         Span<byte> presented = stackalloc byte[48];
-        if (!Base64Url.TryDecodeFromChars(token, presented, out var written) || written != SignatureBytes)
+        // TryDecodeFromChars throws on characters outside the alphabet rather than returning false.
+        if (!Base64Url.IsValid(token) || !Base64Url.TryDecodeFromChars(token, presented, out var written) || written != SignatureBytes)
         {
             return false;
         }
