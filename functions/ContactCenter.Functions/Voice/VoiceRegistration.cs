@@ -41,11 +41,17 @@ public static class VoiceRegistration
     {
         app.MapHttpFunction<EventGridWebhookFunction>(VoiceFunctions.AcsEventGridWebhook);
 
-        var jwt = app.Services.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.Callbacks;
-        if (hosting.Mode == HostingMode.FunctionsHost && !jwt.IsEnabled)
+        if (hosting.Mode == HostingMode.FunctionsHost)
         {
-            app.Logger.LogWarning("Voice:Callbacks:Audience is not set: Call Automation callbacks are authenticated by their per-call " +
-                "signature only, not by the JWT ACS signs them with. Set it to the ACS resource's immutable resource id.");
+            // Read once start-up validation has run, so an invalid setting is reported with all the others.
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                if (!app.Services.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.Callbacks.IsEnabled)
+                {
+                    app.Logger.LogWarning("Voice:Callbacks:Audience is not set: Call Automation callbacks are authenticated by their per-call " +
+                        "signature only, not by the JWT ACS signs them with. Set it to the ACS resource's immutable resource id.");
+                }
+            });
         }
         return app;
     }

@@ -50,6 +50,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
+            ["Voice__CallbackSecret"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
