@@ -62,11 +62,10 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<HeartbeatFunction>(FunctionCatalog.Heartbeat);
         app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
-        app.MapTriggeredFunction<Voice.CallWorkFunction>(Voice.CallFunctions.CallWork);
         app.MapAcdApi();
-        app.MapCallApi();
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
+        app.MapVoice(hosting);
 
         if (hosting.Mode == HostingMode.Local)
         {

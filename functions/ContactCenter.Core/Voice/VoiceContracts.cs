@@ -8,8 +8,8 @@ public interface ICallEventReader
     /// <summary>Throws <see cref="FormatException"/> (or a subclass) with the reason when the payload is not valid.</summary>
     IReadOnlyList<CallEvent> Read(string payload);
 
-    /// <summary>The offered call in an incoming-call event's data; <see cref="FormatException"/> when it is not one.</summary>
-    IncomingCall ReadIncomingCall(System.Text.Json.JsonElement data);
+    /// <summary>The offered call in an incoming-call event; <see cref="FormatException"/> when it is not one.</summary>
+    IncomingCall ReadIncomingCall(Events.InboundEvent inboundEvent);
 }
 
 /// <summary>The callback URI the provider sends one call's events to; it carries our call id and a proof we issued it.</summary>

@@ -75,7 +75,6 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesWatcher>(provider));
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesSync>(provider));
         services.AddIvrFlows(configuration);
-        services.AddVoiceChannel(configuration);
         services.AddSingleton<InboundEventProcessor>();
         services.AddSingleton<Heartbeats>();
 
@@ -83,6 +82,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AcsEventsFunction>();
         services.AddSingleton<InboundEventsFunction>();
         services.AddSingleton<HeartbeatFunction>();
+        services.AddVoice(configuration);
 
         if (hosting.Mode == HostingMode.Local)
         {

@@ -9,18 +9,6 @@ namespace ContactCenter.Functions.Voice;
 
 public sealed record CallCommandRequest(string? AgentId, string? QueueId, string? TargetAgentId, string? PhoneNumber);
 
-/// <summary>Whether a provider callback proves it is for a call we made: our call id, or why not.</summary>
-public sealed record CallbackVerdict(string? CallId, string? Failure)
-{
-    public static CallbackVerdict Accept(string callId) => new(callId, null);
-    public static CallbackVerdict Refuse(string reason) => new(null, reason);
-}
-
-public interface ICallbackVerifier
-{
-    Task<CallbackVerdict> VerifyAsync(HttpRequest request, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// The voice channel over HTTP: the provider's callbacks (authenticated, checked, then queued in the call's session so
 /// they are applied in order and retried on failure) and the agents' controls for their calls.
@@ -32,19 +20,19 @@ public static class CallApi
 
     public static IEndpointRouteBuilder MapCallApi(this IEndpointRouteBuilder app)
     {
-        app.MapHttpFunction(CallFunctions.CallEvents, CallbackAsync);
-        app.MapHttpFunction(CallFunctions.Call, GetAsync);
-        app.MapHttpFunction(CallFunctions.CallCommand, CommandAsync);
+        app.MapHttpFunction(VoiceFunctions.CallEvents, CallbackAsync);
+        app.MapHttpFunction(VoiceFunctions.Call, GetAsync);
+        app.MapHttpFunction(VoiceFunctions.CallCommand, CommandAsync);
         return app;
     }
 
     private static async Task<IResult> CallbackAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var verdict = await services.GetRequiredService<ICallbackVerifier>().VerifyAsync(context.Request, context.RequestAborted);
+        var verdict = await services.GetRequiredService<CallbackAuthentication>().AuthenticateAsync(context.Request, context.RequestAborted);
         if (verdict.CallId is not { } callId)
         {
-            return FunctionEndpoints.Problem(StatusCodes.Status401Unauthorized, "Unauthorized", verdict.Failure ?? "The callback is not authenticated.");
+            return verdict.ToProblem();
         }
         if (context.Request.ContentLength > MaxCallbackBytes)
         {

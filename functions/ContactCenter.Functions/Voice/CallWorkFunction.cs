@@ -9,7 +9,7 @@ public sealed class CallWorkFunction(VoiceService voice, ILogger<CallWorkFunctio
 {
     public async Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
     {
-        var work = CallWork.FromJson(invocation.BindingText(CallFunctions.CallWork.Trigger.Name));
+        var work = CallWork.FromJson(invocation.BindingText(VoiceFunctions.CallWork.Trigger.Name));
         var call = await voice.HandleAsync(work, cancellationToken);
         logger.LogInformation("Call {CallId}: {Kind} → {Stage} ({Outcome}); delivery {DeliveryCount}.",
             work.CallId, work.Kind, call?.Stage.ToString() ?? "unknown call", call?.Outcome ?? "-", invocation.MetadataText("DeliveryCount") ?? "?");
@@ -29,7 +29,7 @@ public sealed class IncomingCallHandler(VoiceService voice, ICallEventReader rea
         IncomingCall incoming;
         try
         {
-            incoming = reader.ReadIncomingCall(inboundEvent.Data);
+            incoming = reader.ReadIncomingCall(inboundEvent);
         }
         catch (FormatException ex)
         {

@@ -1,82 +1,48 @@
+using ContactCenter.Azure.Communication;
 using ContactCenter.Core.Events;
 using ContactCenter.Core.Outbound;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.Voice;
+using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Functions.Voice;
 
-/// <summary>The "Voice" settings section; see the root README for each setting.</summary>
-public sealed class VoiceOptions
-{
-    public const string Section = "Voice";
-
-    public string DefaultFlowId { get; set; } = "main";
-    public Dictionary<string, string> FlowsByNumber { get; set; } = [];
-    public string? CallerId { get; set; }
-    public string? HoldAudioUrl { get; set; }
-    public string? HoldText { get; set; }
-    public TimeSpan AnnouncementInterval { get; set; } = TimeSpan.FromSeconds(45);
-    public bool OfferCallbackWhileWaiting { get; set; }
-    public TimeSpan AgentRingTimeout { get; set; } = TimeSpan.FromSeconds(30);
-    public TimeSpan HumanCheckTimeout { get; set; } = TimeSpan.FromSeconds(8);
-    public int CallbackMaxAttempts { get; set; } = 3;
-    public TimeSpan CallbackRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
-    public string CompanyName { get; set; } = "Contoso";
-
-    public VoiceSettings ToSettings() => new()
-    {
-        DefaultFlowId = DefaultFlowId,
-        FlowsByNumber = FlowsByNumber,
-        CallerId = CallerId,
-        HoldAudio = HoldAudioUrl is { Length: > 0 } url ? new Uri(url) : null,
-        HoldText = HoldText ?? new VoiceSettings().HoldText,
-        AnnouncementInterval = AnnouncementInterval,
-        OfferCallbackWhileWaiting = OfferCallbackWhileWaiting,
-        AgentRingTimeout = AgentRingTimeout,
-        HumanCheckTimeout = HumanCheckTimeout,
-        CallbackMaxAttempts = CallbackMaxAttempts,
-        CallbackRetryDelay = CallbackRetryDelay,
-        CompanyName = CompanyName,
-    };
-}
-
-public sealed class VoiceOptionsValidator : IValidateOptions<VoiceOptions>
-{
-    public ValidateOptionsResult Validate(string? name, VoiceOptions options)
-    {
-        var errors = new List<string>();
-        if (options.CallerId is { Length: > 0 } callerId && !(CallAddresses.TryParse(callerId, out var target) && target is CallTarget.PhoneNumber))
-        {
-            errors.Add($"Voice:CallerId '{callerId}' is not an E.164 number such as +14255550123.");
-        }
-        if (options.HoldAudioUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
-        {
-            errors.Add($"Voice:HoldAudioUrl '{url}' is not an absolute URL.");
-        }
-        if (options.AgentRingTimeout <= TimeSpan.Zero || options.AgentRingTimeout > TimeSpan.FromSeconds(180))
-        {
-            errors.Add("Voice:AgentRingTimeout must be between 00:00:01 and 00:03:00.");
-        }
-        if (options.AnnouncementInterval < TimeSpan.Zero)
-        {
-            errors.Add("Voice:AnnouncementInterval cannot be negative (00:00:00 turns announcements off).");
-        }
-        if (options.CallbackMaxAttempts < 1)
-        {
-            errors.Add("Voice:CallbackMaxAttempts must be at least 1.");
-        }
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
+/// <summary>Wiring of the voice channel: settings, callback authentication, the Event Grid webhook, the voice service and its functions.</summary>
 public static class VoiceRegistration
 {
-    public static IServiceCollection AddVoiceChannel(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddVoice(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptionsWithValidateOnStart<VoiceCallbackOptions>().Bind(configuration.GetSection(VoiceCallbackOptions.Section));
+        services.AddSingleton<IValidateOptions<VoiceCallbackOptions>, VoiceCallbackOptionsValidator>();
+        services.AddSingleton(provider =>
+        {
+            // Validation has checked the secret; local mode without one signs with a key made for this run, so
+            // callback URIs of an earlier run stop working after a restart, as their calls have too.
+            var secret = provider.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.CallbackSecret;
+            return CallbackSignature.FromBase64(string.IsNullOrWhiteSpace(secret) ? CallbackSignature.GenerateSecret() : secret);
+        });
+        services.AddSingleton(provider =>
+        {
+            var jwt = provider.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.Callbacks;
+            var signature = provider.GetRequiredService<CallbackSignature>();
+            if (!jwt.IsEnabled)
+            {
+                return new CallbackAuthentication(signature);
+            }
+            var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var validator = new CallbackTokenValidator(new CallbackTokenValidatorOptions(jwt.OpenIdConfigurationUri, jwt.Audience!.Trim()),
+                http, provider.GetRequiredService<TimeProvider>());
+            return new CallbackAuthentication(signature, validator);
+        });
+        services.AddSingleton<EventGridWebhookFunction>();
+
         services.AddOptionsWithValidateOnStart<VoiceOptions>().Bind(configuration.GetSection(VoiceOptions.Section));
         services.AddSingleton<IValidateOptions<VoiceOptions>, VoiceOptionsValidator>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<VoiceOptions>>().Value.ToSettings());
+        services.AddSingleton<ICallEventReader, AcsCallEventReader>();
+        services.AddSingleton<ICallbackUris, SignedCallbackUris>();
         services.AddSingleton<CallRepository>();
         services.AddSingleton<VoiceService>();
         services.AddSingleton<IContactAssignmentListener, VoiceAssignmentListener>();
@@ -84,5 +50,26 @@ public static class VoiceRegistration
         services.AddSingleton<IInboundEventHandler, IncomingCallHandler>();
         services.AddSingleton<CallWorkFunction>();
         return services;
+    }
+
+    public static WebApplication MapVoice(this WebApplication app, HostingEnvironment hosting)
+    {
+        app.MapHttpFunction<EventGridWebhookFunction>(VoiceFunctions.AcsEventGridWebhook);
+        app.MapTriggeredFunction<CallWorkFunction>(VoiceFunctions.CallWork);
+        app.MapCallApi();
+
+        if (hosting.Mode == HostingMode.FunctionsHost)
+        {
+            // Read once start-up validation has run, so an invalid setting is reported with all the others.
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                if (!app.Services.GetRequiredService<IOptions<VoiceCallbackOptions>>().Value.Callbacks.IsEnabled)
+                {
+                    app.Logger.LogWarning("Voice:Callbacks:Audience is not set: Call Automation callbacks are authenticated by their per-call " +
+                        "signature only, not by the JWT ACS signs them with. Set it to the ACS resource's immutable resource id.");
+                }
+            });
+        }
+        return app;
     }
 }

@@ -136,7 +136,7 @@ internal sealed class VoiceHarness : IMessageSender, IOutboundOutcomeSink
     {
         public IReadOnlyList<CallEvent> Read(string payload) => throw new FormatException("not used here");
 
-        public IncomingCall ReadIncomingCall(System.Text.Json.JsonElement data) => throw new FormatException("not used here");
+        public IncomingCall ReadIncomingCall(ContactCenter.Core.Events.InboundEvent inboundEvent) => throw new FormatException("not used here");
     }
 
     private sealed class TestCallbacks : ICallbackUris

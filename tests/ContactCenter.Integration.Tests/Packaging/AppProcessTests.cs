@@ -59,6 +59,7 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
+            ["Voice__CallbackSecret"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 

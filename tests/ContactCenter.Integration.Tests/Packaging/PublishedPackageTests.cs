@@ -50,6 +50,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
+            ["Voice__CallbackSecret"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
@@ -85,6 +86,24 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         Assert.Contains("line 3, column", JsonNode.Parse(await refused.Content.ReadAsStringAsync(Ct))!["errors"]!["/queues"]![0]!.GetValue<string>());
 
         await RoutesThroughServiceBusAsync(client, serviceBus);
+        await WebhookQueuesThroughServiceBusAsync(client, serviceBus);
+    }
+
+    /// <summary>The Event Grid webhook in the Native AOT binary: the validation handshake, and a delivery sent to inbound-events with the event id as message id.</summary>
+    private static async Task WebhookQueuesThroughServiceBusAsync(HttpClient client, FakeServiceBusNamespace serviceBus)
+    {
+        var validation = """[{"id":"v1","topic":"/t","subject":"","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","eventTime":"2026-11-03T09:00:00Z","dataVersion":"2","data":{"validationCode":"code-1"}}]""";
+        using var validated = await client.PostAsync("/api/events/acs", new StringContent(validation, Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal("code-1", JsonNode.Parse(await validated.Content.ReadAsStringAsync(Ct))!["validationResponse"]!.GetValue<string>());
+
+        var eventId = "aot-webhook-" + Guid.NewGuid().ToString("N");
+        var delivery = new JsonArray(HostPayloads.SmsReceivedEventGridSchema(eventId)["Data"]!["eventGridEvent"]!.DeepClone()).ToJsonString();
+        using var delivered = await client.PostAsync("/api/events/acs", new StringContent(delivery, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
+        var sent = Assert.Single(serviceBus.Messages, m => m.Queue == QueueNames.InboundEvents);
+        Assert.Equal(eventId, sent.Broker["MessageId"]!.GetValue<string>());
+        Assert.Equal(eventId, InboundEvent.FromJson(sent.Body).Id);
     }
 
     /// <summary>

@@ -3,10 +3,20 @@ using ContactCenter.Functions.Hosting;
 
 namespace ContactCenter.Functions.Voice;
 
-/// <summary>The voice channel's functions: provider callbacks in, call work in order per call, and the agents' call controls.</summary>
-public static class CallFunctions
+/// <summary>
+/// The voice functions: ACS events in (Event Grid webhook, Call Automation callbacks), call work in order per call, and
+/// the agents' call controls. HTTP ones take a function key under the Functions host (Event Grid passes it as ?code=),
+/// except the callbacks, which prove themselves.
+/// </summary>
+public static class VoiceFunctions
 {
     private const string Key = "function";
+
+    /// <summary>
+    /// Event Grid webhook for ACS events (IncomingCall, SMS...): an alternative to the AcsEvents Event Grid trigger for
+    /// subscriptions that deliver to a URL. Does the subscription validation handshakes itself.
+    /// </summary>
+    public static readonly FunctionDefinition AcsEventGridWebhook = new("AcsEventGridWebhook", new HttpTrigger("events/acs", ["post", "options"], Key));
 
     /// <summary>ACS mid-call callbacks. Anonymous to the host: each request proves itself (per-call signature, and the ACS JWT when configured).</summary>
     public static readonly FunctionDefinition CallEvents = new("CallEvents", new HttpTrigger("calls/events", ["post"]));
@@ -17,5 +27,5 @@ public static class CallFunctions
     public static readonly FunctionDefinition Call = new("Call", new HttpTrigger("calls/{callId}", ["get"], Key));
     public static readonly FunctionDefinition CallCommand = new("CallCommand", new HttpTrigger("calls/{callId}/{action}", ["post"], Key));
 
-    public static IReadOnlyList<FunctionDefinition> All { get; } = [CallEvents, CallWork, Call, CallCommand];
+    public static IReadOnlyList<FunctionDefinition> All { get; } = [AcsEventGridWebhook, CallEvents, CallWork, Call, CallCommand];
 }
