@@ -4,6 +4,7 @@ using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Local;
+using ContactCenter.Functions.Outbound;
 
 namespace ContactCenter.Functions;
 
@@ -61,6 +62,7 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
         app.MapRoutingRulesApi();
+        app.MapOutbound();
 
         if (hosting.Mode == HostingMode.Local)
         {

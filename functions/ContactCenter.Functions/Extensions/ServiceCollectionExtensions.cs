@@ -14,6 +14,7 @@ using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Local;
+using ContactCenter.Functions.Outbound;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -78,6 +79,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<AcsEventsFunction>();
         services.AddSingleton<InboundEventsFunction>();
         services.AddSingleton<HeartbeatFunction>();
+        services.AddOutboundCampaigns(configuration);
 
         if (hosting.Mode == HostingMode.Local)
         {
