@@ -108,6 +108,7 @@ public sealed record CallingWindow
     /// <summary>Dates ("yyyy-MM-dd", local to the callee) on which nobody is called.</summary>
     public IReadOnlyList<string> Holidays { get; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool HasAnyHours => _weekly.Values.Any(r => r.Count > 0);
 
     /// <summary>These hours as the ACD's business hours in the given zone.</summary>

@@ -80,7 +80,8 @@ internal sealed class CampaignRepository(IStateStore store)
     public async IAsyncEnumerable<Versioned<CampaignEntry>> EntriesAsync(string campaignId, string? afterEntryId,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var from = afterEntryId is null ? EntryPrefix : EntryRowKey(afterEntryId) + "\0";
+        // A space sorts before every digit, so this starts right after the given number and before any longer one sharing its digits.
+        var from = afterEntryId is null ? EntryPrefix : EntryRowKey(afterEntryId) + " ";
         await foreach (var entity in store.QueryPartitionAsync(TableNames.CampaignEntries, campaignId, from, PrefixEnd(EntryPrefix), cancellationToken))
         {
             yield return Read(entity, OutboundJsonContext.Default.CampaignEntry);
