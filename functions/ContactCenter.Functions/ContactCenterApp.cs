@@ -7,6 +7,7 @@ using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Local.CallAutomation;
+using ContactCenter.Functions.Outbound;
 
 namespace ContactCenter.Functions;
 
@@ -66,6 +67,7 @@ public static class ContactCenterApp
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);
+        app.MapOutbound();
 
         if (hosting.Mode == HostingMode.Local)
         {

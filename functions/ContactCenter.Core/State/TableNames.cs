@@ -21,5 +21,17 @@ public static class TableNames
     /// <summary>Calls in progress and ended (one partition per call), plus the open-callback index per customer.</summary>
     public const string Calls = "Calls";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries];
+    /// <summary>Outbound campaigns, one small partition, a row per campaign.</summary>
+    public const string Campaigns = "Campaigns";
+
+    /// <summary>A partition per campaign: its entries, the due index (rows sorted by next attempt) and pacing slots.</summary>
+    public const string CampaignEntries = "CampaignEntries";
+
+    /// <summary>The global do-not-call list: a partition per E.164 number.</summary>
+    public const string DoNotCall = "DoNotCall";
+
+    /// <summary>Placed outbound calls by call connection id: which campaign entry and attempt, and the outcome.</summary>
+    public const string OutboundCalls = "OutboundCalls";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls];
 }

@@ -17,6 +17,7 @@ using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
+using ContactCenter.Functions.Outbound;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -83,6 +84,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboundEventsFunction>();
         services.AddSingleton<HeartbeatFunction>();
         services.AddVoice(configuration);
+        services.AddOutboundCampaigns(configuration);
 
         if (hosting.Mode == HostingMode.Local)
         {

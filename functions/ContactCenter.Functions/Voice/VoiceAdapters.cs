@@ -1,5 +1,6 @@
 using ContactCenter.Azure.Communication;
 using ContactCenter.Core.Events;
+using ContactCenter.Core.Outbound;
 using ContactCenter.Core.Voice;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Local.CallAutomation;
@@ -58,4 +59,14 @@ public sealed class SignedCallbackUris(CallbackAuthentication authentication, IO
             ? services.GetRequiredService<LocalCallAutomationRegistration.SimulatorAddress>().AppBase
             : throw new InvalidOperationException("Voice:PublicBaseUri is not set and WEBSITE_HOSTNAME is unknown: ACS would have nowhere to send call events.");
     }
+}
+
+/// <summary>
+/// The campaign dialer as the voice service's outcome sink, resolved on first use: the dialer needs the voice service
+/// (to place calls) and the voice service needs the dialer (to report how they ended).
+/// </summary>
+internal sealed class LazyOutcomeSink(IServiceProvider services) : IOutboundOutcomeSink
+{
+    public Task RecordOutcomeAsync(string campaignId, string entryId, string callConnectionId, OutboundOutcome outcome, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<IOutboundOutcomeSink>().RecordOutcomeAsync(campaignId, entryId, callConnectionId, outcome, cancellationToken);
 }

@@ -44,7 +44,8 @@ public static class VoiceRegistration
         services.AddSingleton<ICallEventReader, AcsCallEventReader>();
         services.AddSingleton<ICallbackUris, SignedCallbackUris>();
         services.AddSingleton<CallRepository>();
-        services.AddSingleton<VoiceService>();
+        // The campaign dialer places calls through the voice service and hears their outcomes back: resolved lazily.
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<VoiceService>(provider, new LazyOutcomeSink(provider)));
         services.AddSingleton<IContactAssignmentListener, VoiceAssignmentListener>();
         services.AddSingleton<IOutboundCallPlacer, VoiceOutboundCallPlacer>();
         services.AddSingleton<IInboundEventHandler, IncomingCallHandler>();
