@@ -169,6 +169,12 @@ public sealed class AcdServiceTests
 
         Assert.Single((await acd.GetAgentAsync(offer.AgentId)).Assignments);
         await Assert.ThrowsAsync<UnknownContactException>(() => acd.AcceptAsync("ann", "nope"));
+
+        // A duplicate accept delivered after the agent finished: no error, and the agent does not take it on again.
+        await acd.CompleteAsync(offer.AgentId, "c1");
+        Assert.Equal(ContactStatus.Completed, (await acd.AcceptAsync(offer.AgentId, "c1")).Status);
+        Assert.Empty((await acd.GetAgentAsync(offer.AgentId)).Assignments);
+        await Assert.ThrowsAsync<StaleActionException>(() => acd.AcceptAsync(other, "c1"));
     }
 
     [Fact]

@@ -206,11 +206,13 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
     public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
         var now = timeProvider.GetUtcNow();
+        var handledAlready = false;
         var contact = await UpdateContactAsync(contactId, current =>
         {
-            if (current.Status == ContactStatus.Assigned && current.AgentId == agentId)
+            handledAlready = current.Status == ContactStatus.Completed && current.AgentId == agentId;
+            if (handledAlready || (current.Status == ContactStatus.Assigned && current.AgentId == agentId))
             {
-                return null; // a repeated accept
+                return null; // a repeated accept, perhaps late: after the agent finished the contact
             }
             if (current.Status != ContactStatus.Offered || current.OfferedTo != agentId)
             {
@@ -222,6 +224,10 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             }
             return current with { Status = ContactStatus.Assigned, AgentId = agentId, AnsweredAt = now, OfferedTo = null, OfferExpiresAt = null };
         }, cancellationToken);
+        if (handledAlready)
+        {
+            return contact; // the agent's work on it is over: taking it on again would hold capacity for nothing
+        }
 
         await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.Any(a => a.ContactId == contactId) ? current : current with
         {
