@@ -683,7 +683,7 @@ public sealed class VoiceService(
                     var target = CallAddresses.Parse(call.Customer);
                     var connection = await control.CreateCallAsync(new CreateCallRequest(target, callbacks.For(call.Id))
                     {
-                        CallerId = PhoneOf(settings.CallerId is { } ours ? Raw(ours) : call.Line),
+                        CallerId = OurNumber(call),
                         OperationContext = "callback",
                     }, ct);
                     VoiceMetrics.Record("callback-dialed", CallPurpose.Callback);
@@ -721,12 +721,7 @@ public sealed class VoiceService(
             return await NotJoinedAsync(call with { Stage = CallStage.ConnectingAgent, AgentId = agentId },
                 new AddParticipantFailed("no-address", call.CallConnectionId ?? "", Now, null) { OperationContext = AgentContextPrefix + agentId }, ct);
         }
-        await control.AddParticipantAsync(call.CallConnectionId!, new AddParticipantRequest(target)
-        {
-            CallerId = target is CallTarget.PhoneNumber ? PhoneOf(settings.CallerId is { } ours ? Raw(ours) : call.Line) : null,
-            InvitationTimeout = settings.AgentRingTimeout,
-            OperationContext = AgentContextPrefix + agentId,
-        }, ct);
+        await InviteAsync(call, target, AgentContextPrefix + agentId, ct);
         return call with { Stage = CallStage.ConnectingAgent, AgentId = agentId };
     }
 
@@ -746,12 +741,7 @@ public sealed class VoiceService(
             case "add":
             {
                 var target = await TargetOfAsync(command, ct);
-                await control.AddParticipantAsync(call.CallConnectionId!, new AddParticipantRequest(target)
-                {
-                    CallerId = target is CallTarget.PhoneNumber ? PhoneOf(settings.CallerId is { } ours ? Raw(ours) : call.Line) : null,
-                    InvitationTimeout = settings.AgentRingTimeout,
-                    OperationContext = GuestContextPrefix + CallAddresses.ToRawId(target),
-                }, ct);
+                await InviteAsync(call, target, GuestContextPrefix + CallAddresses.ToRawId(target), ct);
                 return call;
             }
             case "leave" when call.Guests.Count > 0:
@@ -772,12 +762,7 @@ public sealed class VoiceService(
             {
                 // Cold transfer to a person: ring them in, then the agent leaves.
                 var target = await TargetOfAsync(command, ct);
-                await control.AddParticipantAsync(call.CallConnectionId!, new AddParticipantRequest(target)
-                {
-                    CallerId = target is CallTarget.PhoneNumber ? PhoneOf(settings.CallerId is { } ours ? Raw(ours) : call.Line) : null,
-                    InvitationTimeout = settings.AgentRingTimeout,
-                    OperationContext = GuestContextPrefix + CallAddresses.ToRawId(target),
-                }, ct);
+                await InviteAsync(call, target, GuestContextPrefix + CallAddresses.ToRawId(target), ct);
                 await LeaveAsync(call, ct);
                 return call with { AgentId = null, AgentAddress = null, Guests = [.. call.Guests, CallAddresses.ToRawId(target)], Outcome = $"transferred by {command.AgentId}" };
             }
@@ -785,6 +770,18 @@ public sealed class VoiceService(
                 return null;
         }
     }
+
+    /// <summary>Rings someone into the call; a phone sees our number (carriers require a caller id).</summary>
+    private Task<AddParticipantResult> InviteAsync(CallRecord call, CallTarget target, string operationContext, CancellationToken ct) =>
+        control.AddParticipantAsync(call.CallConnectionId!, new AddParticipantRequest(target)
+        {
+            CallerId = target is CallTarget.PhoneNumber ? OurNumber(call) : null,
+            InvitationTimeout = settings.AgentRingTimeout,
+            OperationContext = operationContext,
+        }, ct);
+
+    /// <summary>The number customers and phones see when we call: Voice:CallerId, else the number the customer called.</summary>
+    private CallTarget.PhoneNumber? OurNumber(CallRecord call) => PhoneOf(settings.CallerId is { } ours ? Raw(ours) : call.Line);
 
     private async Task LeaveAsync(CallRecord call, CancellationToken ct)
     {
