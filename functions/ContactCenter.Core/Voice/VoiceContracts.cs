@@ -24,6 +24,9 @@ public sealed record VoiceSettings
     /// <summary>The IVR flow a call to a number without its own flow runs.</summary>
     public string DefaultFlowId { get; init; } = "main";
 
+    /// <summary>The numbers the contact center answers (E.164); empty answers every call offered to the resource.</summary>
+    public IReadOnlyList<string> Numbers { get; init; } = [];
+
     /// <summary>Flow per called number (E.164), for several lines on one contact center.</summary>
     public IReadOnlyDictionary<string, string> FlowsByNumber { get; init; } = new Dictionary<string, string>();
 

@@ -43,6 +43,10 @@ public sealed class VoiceService(
         return "call-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24];
     }
 
+    /// <summary>Whether the call was made to one of our numbers (every call when none are configured).</summary>
+    public bool IsForUs(IncomingCall call) =>
+        settings.Numbers.Count == 0 || settings.Numbers.Any(number => CallAddresses.SameParty(number, call.To));
+
     public Task<StoredCall?> GetAsync(string callId, CancellationToken cancellationToken = default) => calls.GetAsync(callId, cancellationToken);
 
     /// <summary>Answers an offered call (idempotent). The IVR starts when the provider reports the call connected.</summary>
@@ -700,11 +704,12 @@ public sealed class VoiceService(
                     return null;
             }
         }, ct);
-        if (result is null || result.ContactId != contactId || result.Stage == CallStage.Ended)
+        if (result is not null && (result.ContactId != contactId || result.Stage == CallStage.Ended))
         {
-            // The customer is gone (hung up before the agent came): release the agent at once.
+            // The customer is gone (hung up before the agent came): release the agent at once. A contact without a call
+            // record is not a call this service handles (a voice task created over the API): it is left alone.
             var contact = await acd.Acd.GetContactAsync(contactId, ct);
-            if (contact.Status == ContactStatus.Assigned && contact.AgentId == agentId && result?.AgentId != agentId)
+            if (contact.Status == ContactStatus.Assigned && contact.AgentId == agentId && result.AgentId != agentId)
             {
                 await CompleteQuietlyAsync(agentId, contactId, ct);
             }

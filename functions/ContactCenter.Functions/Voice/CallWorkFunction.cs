@@ -37,6 +37,12 @@ public sealed class IncomingCallHandler(VoiceService voice, ICallEventReader rea
             logger.LogWarning("IncomingCall event {EventId} is not readable: {Reason}", inboundEvent.Id, ex.Message);
             return;
         }
+        if (!voice.IsForUs(incoming))
+        {
+            // Another application on the same ACS resource owns this number.
+            logger.LogInformation("Call to {To} is not for the contact center (Voice:Numbers); left to ring.", incoming.To);
+            return;
+        }
         var call = await voice.AnswerAsync(incoming, cancellationToken);
         logger.LogInformation("Answered call {CallId} from {From} ({Stage}).", call.Id, call.Customer, call.Stage);
     }

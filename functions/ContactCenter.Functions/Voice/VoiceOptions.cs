@@ -9,6 +9,9 @@ public sealed class VoiceOptions
     public const string Section = "Voice";
 
     public string DefaultFlowId { get; set; } = "main";
+
+    /// <summary>Our numbers (E.164): only calls to these are answered. Empty answers every call the resource offers.</summary>
+    public List<string> Numbers { get; set; } = [];
     public Dictionary<string, string> FlowsByNumber { get; set; } = [];
     public string? CallerId { get; set; }
     public string? HoldAudioUrl { get; set; }
@@ -30,6 +33,7 @@ public sealed class VoiceOptions
     public VoiceSettings ToSettings() => new()
     {
         DefaultFlowId = DefaultFlowId,
+        Numbers = Numbers,
         FlowsByNumber = FlowsByNumber,
         CallerId = CallerId,
         HoldAudio = HoldAudioUrl is { Length: > 0 } url ? new Uri(url) : null,
@@ -52,6 +56,10 @@ public sealed class VoiceOptionsValidator : IValidateOptions<VoiceOptions>
         if (options.CallerId is { Length: > 0 } callerId && !(CallAddresses.TryParse(callerId, out var target) && target is CallTarget.PhoneNumber))
         {
             errors.Add($"Voice:CallerId '{callerId}' is not an E.164 number such as +14255550123.");
+        }
+        foreach (var number in options.Numbers.Concat(options.FlowsByNumber.Keys).Where(n => !(CallAddresses.TryParse(n, out var t) && t is CallTarget.PhoneNumber)))
+        {
+            errors.Add($"Voice:Numbers / Voice:FlowsByNumber: '{number}' is not an E.164 number such as +14255550123.");
         }
         if (options.HoldAudioUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
         {

@@ -38,6 +38,10 @@ public static class VoiceRegistration
         });
         services.AddSingleton<EventGridWebhookFunction>();
 
+        services.AddOptionsWithValidateOnStart<AcsOptions>().Bind(configuration.GetSection(AcsOptions.Section));
+        services.AddSingleton<IValidateOptions<AcsOptions>, AcsOptionsValidator>();
+        // Local mode registers its simulator-backed client later (unless ACS is configured); this is the real resource.
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<AcsOptions>>().Value.CreateClient(provider.GetRequiredService<TimeProvider>()));
         services.AddOptionsWithValidateOnStart<VoiceOptions>().Bind(configuration.GetSection(VoiceOptions.Section));
         services.AddSingleton<IValidateOptions<VoiceOptions>, VoiceOptionsValidator>();
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<VoiceOptions>>().Value.ToSettings());

@@ -23,6 +23,12 @@ public sealed class StartupValidationTests
         { new() { ["Local:RetryDelay"] = "-00:00:01" }, "Local:RetryDelay" },
         { new() { ["Local:MaxDeliveryCount"] = "ten" }, "'Local:MaxDeliveryCount'" },
         { new() { ["Routing:SyncInterval"] = "00:00:00.500" }, "Routing:SyncInterval is 00:00:00.5" },
+        { new() { ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "7001", ["Storage:ConnectionString"] = AzuriteFixture.ConnectionString }, "Acs:Endpoint is not set" },
+        { new() { ["Acs:Endpoint"] = "http://contoso.communication.azure.com" }, "Acs:Endpoint 'http://contoso.communication.azure.com' is not an https URL" },
+        { new() { ["Acs:ConnectionString"] = "endpoint=https://contoso.communication.azure.com/" }, "Acs:ConnectionString is not an ACS connection string" },
+        { new() { ["Voice:Numbers:0"] = "0800 123" }, "'0800 123' is not an E.164 number" },
+        { new() { ["Voice:CallerId"] = "contoso" }, "Voice:CallerId 'contoso' is not an E.164 number" },
+        { new() { ["Voice:AgentRingTimeout"] = "00:05:00" }, "Voice:AgentRingTimeout must be between" },
     };
 
     [Theory]

@@ -71,7 +71,8 @@ public sealed class CampaignDialerTableStorageTests(AzuriteFixture azurite)
     public async Task The_do_not_call_list_and_call_lookup_work_on_table_storage()
     {
         var dialer = Dialer();
-        var number = $"+1206{Random.Shared.Next(1000000, 9999999)}";
+        // Sorts before the other entry, so the do-not-call one is looked at before pacing (1 line) is used up.
+        var number = $"+120600{Random.Shared.Next(10000, 99999)}";
         await dialer.SaveCampaignAsync(new CampaignSettings(_campaign, "Azurite", "general", "+18005550199", "UTC",
             CallingHours: new CallingWindow(CallingWindow.DayNames.ToDictionary(d => d, _ => (IReadOnlyList<string>)["00:00-23:59"]))), Ct);
         await dialer.AddEntriesAsync(_campaign, [new NewEntry(number), new NewEntry("+12065550000")], Ct);

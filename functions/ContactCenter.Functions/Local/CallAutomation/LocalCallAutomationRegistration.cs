@@ -14,6 +14,7 @@ public static class LocalCallAutomationRegistration
 {
     public const string BasePath = "/simulator/acs";
     public const string ConnectionStringSetting = "Acs:ConnectionString";
+    public const string EndpointSetting = "Acs:Endpoint";
     public const string OpenIdConfigurationUrlSetting = "Voice:Callbacks:OpenIdConfigurationUrl";
     public const string AudienceSetting = "Voice:Callbacks:Audience";
 
@@ -30,11 +31,9 @@ public static class LocalCallAutomationRegistration
             provider.GetRequiredService<ICallbackSink>(), provider.GetRequiredService<CallbackTokenIssuer>()));
         services.AddSingleton<SimulatorAddress>();
 
-        var connectionString = configuration[ConnectionStringSetting];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        if (!string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]) || !string.IsNullOrWhiteSpace(configuration[EndpointSetting]))
         {
-            services.AddSingleton<ICallControl>(provider => new CallAutomationClient(connectionString, timeProvider: provider.GetRequiredService<TimeProvider>()));
-            return services;
+            return services; // a real ACS resource: the voice channel's own registration (AcsOptions) serves it
         }
         services.AddSingleton<ICallControl>(provider => new SimulatorCallControl(provider));
         // The validator reads these like any setting; the URL holds the configured address until the real one is known.
