@@ -38,6 +38,8 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         }
     }
 
+    private const string CallbackSecret = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
     [Fact]
     public async Task The_native_aot_package_runs_the_event_and_routing_paths_against_table_storage_and_service_bus()
     {
@@ -50,7 +52,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
-            ["Voice__CallbackSecret"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            ["Voice__CallbackSecret"] = CallbackSecret,
             ["Acs__Endpoint"] = "https://contoso-acs.communication.azure.com",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -88,6 +90,26 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
 
         await RoutesThroughServiceBusAsync(client, serviceBus);
         await WebhookQueuesThroughServiceBusAsync(client, serviceBus);
+        await CallbacksQueueInTheCallsSessionAsync(client, serviceBus);
+    }
+
+    /// <summary>Call Automation callbacks in the Native AOT binary: signature checked, events read, queued in the call's session.</summary>
+    private static async Task CallbacksQueueInTheCallsSessionAsync(HttpClient client, FakeServiceBusNamespace serviceBus)
+    {
+        var signature = ContactCenter.Core.Voice.CallbackSignature.FromBase64(CallbackSecret);
+        var uri = signature.CallbackUri(client.BaseAddress!, "call-aot");
+        var callback = """[{"id":"aot-cb-1","source":"calling/callConnections/c1","type":"Microsoft.Communication.CallConnected","specversion":"1.0","time":"2026-11-24T10:00:00Z","data":{"callConnectionId":"c1","serverCallId":"s1","correlationId":"r1"}}]""";
+
+        using var accepted = await client.PostAsync(uri.PathAndQuery, new StringContent(callback, Encoding.UTF8, "application/json"), Ct);
+        using var forged = await client.PostAsync("/api/calls/events?call=call-aot&sig=AAAA", new StringContent(callback, Encoding.UTF8, "application/json"), Ct);
+        using var malformed = await client.PostAsync(uri.PathAndQuery, new StringContent("[{}]", Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        var sent = Assert.Single(serviceBus.Messages, m => m.Queue == QueueNames.CallWork);
+        Assert.Equal("call-aot", sent.Broker["SessionId"]!.GetValue<string>());
+        Assert.Equal(ContactCenter.Core.Voice.CallWorkKind.ProviderEvent, ContactCenter.Core.Voice.CallWork.FromJson(sent.Body).Kind);
     }
 
     /// <summary>The Event Grid webhook in the Native AOT binary: the validation handshake, and a delivery sent to inbound-events with the event id as message id.</summary>
