@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ContactCenter.Core.Routing;
@@ -30,29 +28,7 @@ public static partial class IvrFlowReader
     /// Parses and validates a flows file. With <paramref name="knownQueueIds"/>, every queue a flow names must be one of
     /// them. Throws <see cref="IvrFlowValidationException"/> listing every problem.
     /// </summary>
-    public static IvrFlows Parse(string json, IReadOnlyCollection<string>? knownQueueIds = null)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        var utf8 = Encoding.UTF8.GetBytes(json);
-        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 };
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8, options);
-        }
-        catch (JsonException ex)
-        {
-            var message = ex.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
-            throw new IvrFlowValidationException([new IvrFlowError((int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "", $"Not valid JSON: {message}")]);
-        }
-        using (document)
-        {
-            var positions = JsonPositions.Read(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
-            var reader = new Reader(positions, knownQueueIds);
-            var flows = reader.Read(document.RootElement);
-            return reader.Errors.Count > 0 ? throw new IvrFlowValidationException(reader.Errors) : flows!;
-        }
-    }
+    public static IvrFlows Parse(string json, IReadOnlyCollection<string>? knownQueueIds = null) => new Reader(knownQueueIds).Parse(json);
 
     /// <summary>Lower case, single spaces: how phrases are compared, in the file and from the recognizer.</summary>
     public static string NormalizePhrase(string phrase) => string.Join(' ', phrase.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -60,9 +36,8 @@ public static partial class IvrFlowReader
     internal static bool IsDtmf(char c) => c is (>= '0' and <= '9') or '*' or '#';
 
     /// <summary>Walks the document, collecting every error instead of stopping at the first.</summary>
-    private sealed partial class Reader(JsonPositions positions, IReadOnlyCollection<string>? knownQueues)
+    private sealed partial class Reader(IReadOnlyCollection<string>? knownQueues) : JsonSchemaReader<IvrFlows>
     {
-        private static readonly string[] Days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
         private static readonly string[] PromptProperties = ["text", "audioUrl", "voice", "language"];
         private static readonly string[] AskProperties = ["prompt", "timeoutSeconds", "maxRetries", "noInput"];
 
@@ -83,9 +58,10 @@ public static partial class IvrFlowReader
             ["goto"] = ["flow"],
         };
 
-        public List<IvrFlowError> Errors { get; } = [];
+        protected override Exception Refuse(IReadOnlyList<JsonSchemaError> errors) =>
+            new IvrFlowValidationException(errors.Select(e => new IvrFlowError(e.Line, e.Column, e.Pointer, e.Message)).ToList());
 
-        public IvrFlows? Read(JsonElement root)
+        protected override IvrFlows? Read(JsonElement root)
         {
             if (!Object(root, "", ["version", "flows", "description"]))
             {
@@ -327,80 +303,11 @@ public static partial class IvrFlowReader
             {
                 Error(at, "businessHours needs exactly one of 'hours' (opening hours) or 'queue' (use that queue's hours).");
             }
-            var parsed = hasHours ? WeeklyHours(hours, $"{at}/hours") : null;
+            var parsed = hasHours ? WeeklyHours(hours, $"{at}/hours", "'weekly' is required.") : null;
             var queue = hasQueue ? QueueId(node, at, "queue") : null;
             var open = Target(node, at, "open");
             var closed = Target(node, at, "closed");
             return open is null || closed is null || (parsed is null && queue is null) ? null : new BusinessHoursNode(id, parsed, queue, open, closed);
-        }
-
-        // The routing rules' format and model: { "timeZone", "weekly": { "mon": ["08:00-18:00"] }, "holidays": [...] }.
-        private BusinessHours? WeeklyHours(JsonElement hours, string p)
-        {
-            if (!Object(hours, p, ["timeZone", "weekly", "holidays"]))
-            {
-                return null;
-            }
-            TimeZoneInfo? zone = null;
-            if (String(hours, p, "timeZone", required: true) is { } zoneId)
-            {
-                try
-                {
-                    zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-                }
-                catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-                {
-                    Error($"{p}/timeZone", $"Unknown time zone '{zoneId}'; use an IANA id such as Europe/London.");
-                }
-            }
-            var weekly = new Dictionary<DayOfWeek, IReadOnlyList<(TimeOnly, TimeOnly)>>();
-            if (TryProperty(hours, p, "weekly", required: true, out var days) && Object(days, $"{p}/weekly", Days))
-            {
-                foreach (var day in days.EnumerateObject().Where(d => Days.Contains(d.Name)))
-                {
-                    var dp = $"{p}/weekly/{day.Name}";
-                    if (day.Value.ValueKind != JsonValueKind.Array)
-                    {
-                        Error(dp, "A day is a list of \"HH:mm-HH:mm\" ranges (empty for closed).");
-                        continue;
-                    }
-                    var ranges = new List<(TimeOnly, TimeOnly)>();
-                    var i = 0;
-                    foreach (var range in day.Value.EnumerateArray())
-                    {
-                        var parts = range.ValueKind == JsonValueKind.String ? range.GetString()!.Split('-') : [];
-                        if (parts.Length == 2 && TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var open)
-                            && TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var close) && open < close)
-                        {
-                            ranges.Add((open, close));
-                        }
-                        else
-                        {
-                            Error($"{dp}/{i}", $"'{range}' is not an opening range such as \"08:00-18:00\" (open before close).");
-                        }
-                        i++;
-                    }
-                    weekly[(DayOfWeek)System.Array.IndexOf(Days, day.Name)] = ranges;
-                }
-            }
-            var holidays = new HashSet<DateOnly>();
-            if (Array(hours, p, "holidays") is { } list)
-            {
-                var i = 0;
-                foreach (var day in list.EnumerateArray())
-                {
-                    if (day.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(day.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                    {
-                        holidays.Add(date);
-                    }
-                    else
-                    {
-                        Error($"{p}/holidays/{i}", $"'{day}' is not a date such as \"2026-12-25\".");
-                    }
-                    i++;
-                }
-            }
-            return zone is null ? null : new BusinessHours(zone, weekly) { Holidays = holidays };
         }
 
         private QueueNode? Queue(JsonElement node, string at, string id)
@@ -685,97 +592,6 @@ public static partial class IvrFlowReader
                 done.Add(key);
             }
         }
-
-        private bool Object(JsonElement element, string at, IReadOnlyCollection<string> allowed)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                Error(at, $"Expected an object, found {Describe(element)}.");
-                return false;
-            }
-            foreach (var property in element.EnumerateObject().Where(p => !allowed.Contains(p.Name)))
-            {
-                Error($"{at}/{JsonPositions.Escape(property.Name)}", $"Unknown property '{property.Name}'. Allowed here: {string.Join(", ", allowed)}.");
-            }
-            return true;
-        }
-
-        private bool TryProperty(JsonElement parent, string at, string name, bool required, out JsonElement value)
-        {
-            if (parent.TryGetProperty(name, out value))
-            {
-                return true;
-            }
-            if (required)
-            {
-                Error(at, $"'{name}' is required.");
-            }
-            return false;
-        }
-
-        private JsonElement? Array(JsonElement parent, string at, string name, bool required = false)
-        {
-            if (!TryProperty(parent, at, name, required, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.Array)
-            {
-                Error($"{at}/{name}", $"'{name}' must be a list, not {Describe(value)}.");
-                return null;
-            }
-            return value;
-        }
-
-        private string? String(JsonElement parent, string at, string name, bool required = false)
-        {
-            if (!TryProperty(parent, at, name, required, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
-            {
-                Error($"{at}/{name}", $"'{name}' must be a non-empty string, not {Describe(value)}.");
-                return null;
-            }
-            return value.GetString()!.Trim();
-        }
-
-        private int? Int(JsonElement parent, string at, string name, int min, int max, bool required = false)
-        {
-            if (!TryProperty(parent, at, name, required, out var value))
-            {
-                return null;
-            }
-            var p = $"{at}/{JsonPositions.Escape(name)}";
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-            {
-                Error(p, $"'{name}' must be a whole number, not {Describe(value)}.");
-                return null;
-            }
-            if (number < min || number > max)
-            {
-                Error(p, $"'{name}' is {number}; it must be between {min} and {max}.");
-                return null;
-            }
-            return number;
-        }
-
-        private void Error(string pointer, string message)
-        {
-            var (line, column) = positions.Of(pointer);
-            Errors.Add(new IvrFlowError(line, column, pointer, message));
-        }
-
-        private static string Describe(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => $"the string \"{value.GetString()}\"",
-            JsonValueKind.Number => $"the number {value.GetRawText()}",
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "a list",
-            JsonValueKind.Null => "null",
-            _ => value.GetRawText(),
-        };
 
         [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
         private static partial Regex NodeId();

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -25,39 +23,15 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
     /// Parses and validates a rules file (JSON; comments and trailing commas allowed). Unknown properties are errors,
     /// so a typo cannot silently drop a setting. Throws <see cref="RulesValidationException"/> listing every problem.
     /// </summary>
-    public static RoutingRules Parse(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        var utf8 = Encoding.UTF8.GetBytes(json);
-        var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 };
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(utf8, options);
-        }
-        catch (JsonException ex)
-        {
-            throw new RulesValidationException([new RulesError((int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1, "", $"Not valid JSON: {FirstSentence(ex.Message)}")]);
-        }
-        using (document)
-        {
-            var positions = JsonPositions.Read(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
-            var reader = new RulesReader(positions);
-            var rules = reader.Read(document.RootElement);
-            return reader.Errors.Count > 0 ? throw new RulesValidationException(reader.Errors) : rules!;
-        }
-    }
-
-    private static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0];
+    public static RoutingRules Parse(string json) => new RulesReader().Parse(json);
 
     /// <summary>Walks the document, collecting every error instead of stopping at the first.</summary>
-    private sealed partial class RulesReader(JsonPositions positions)
+    private sealed partial class RulesReader : JsonSchemaReader<RoutingRules>
     {
-        private static readonly string[] Days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+        protected override Exception Refuse(IReadOnlyList<JsonSchemaError> errors) =>
+            new RulesValidationException(errors.Select(e => new RulesError(e.Line, e.Column, e.Pointer, e.Message)).ToList());
 
-        public List<RulesError> Errors { get; } = [];
-
-        public RoutingRules? Read(JsonElement root)
+        protected override RoutingRules? Read(JsonElement root)
         {
             if (!Object(root, "", ["version", "queues", "description"]))
             {
@@ -184,82 +158,8 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
             return rules;
         }
 
-        private BusinessHours? Hours(JsonElement queue, string at)
-        {
-            if (!queue.TryGetProperty("businessHours", out var hours))
-            {
-                return null;
-            }
-            var p = $"{at}/businessHours";
-            if (!Object(hours, p, ["timeZone", "weekly", "holidays"]))
-            {
-                return null;
-            }
-            TimeZoneInfo? zone = null;
-            if (String(hours, p, "timeZone", required: true) is { } zoneId)
-            {
-                try
-                {
-                    zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-                }
-                catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-                {
-                    Error($"{p}/timeZone", $"Unknown time zone '{zoneId}'; use an IANA id such as Europe/London.");
-                }
-            }
-            var weekly = new Dictionary<DayOfWeek, IReadOnlyList<(TimeOnly, TimeOnly)>>();
-            if (hours.TryGetProperty("weekly", out var days) && Object(days, $"{p}/weekly", Days))
-            {
-                foreach (var day in days.EnumerateObject())
-                {
-                    var dp = $"{p}/weekly/{JsonPositions.Escape(day.Name)}";
-                    var ranges = new List<(TimeOnly, TimeOnly)>();
-                    if (day.Value.ValueKind != JsonValueKind.Array)
-                    {
-                        Error(dp, "A day is a list of \"HH:mm-HH:mm\" ranges (empty for closed).");
-                        continue;
-                    }
-                    var i = 0;
-                    foreach (var range in day.Value.EnumerateArray())
-                    {
-                        var rp = $"{dp}/{i++}";
-                        var parts = range.ValueKind == JsonValueKind.String ? range.GetString()!.Split('-') : [];
-                        if (parts.Length == 2 && TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var open)
-                            && TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var close) && open < close)
-                        {
-                            ranges.Add((open, close));
-                        }
-                        else
-                        {
-                            Error(rp, $"'{range}' is not an opening range such as \"08:00-18:00\" (open before close).");
-                        }
-                    }
-                    weekly[(DayOfWeek)System.Array.IndexOf(Days, day.Name)] = ranges;
-                }
-            }
-            else if (!hours.TryGetProperty("weekly", out _))
-            {
-                Error(p, "businessHours needs 'weekly' opening ranges.");
-            }
-            var holidays = new HashSet<DateOnly>();
-            if (Array(hours, p, "holidays") is { } list)
-            {
-                var i = 0;
-                foreach (var day in list.EnumerateArray())
-                {
-                    if (day.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(day.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                    {
-                        holidays.Add(date);
-                    }
-                    else
-                    {
-                        Error($"{p}/holidays/{i}", $"'{day}' is not a date such as \"2026-12-25\".");
-                    }
-                    i++;
-                }
-            }
-            return zone is null ? null : new BusinessHours(zone, weekly) { Holidays = holidays };
-        }
+        private BusinessHours? Hours(JsonElement queue, string at) =>
+            queue.TryGetProperty("businessHours", out var hours) ? WeeklyHours(hours, $"{at}/businessHours", "businessHours needs 'weekly' opening ranges.") : null;
 
         private void CrossCheck(JsonElement root, List<QueueDefinition> queues)
         {
@@ -336,116 +236,11 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
             return found;
         }
 
-        private bool Object(JsonElement element, string at, IReadOnlyCollection<string> allowed)
-        {
-            if (element.ValueKind != JsonValueKind.Object)
-            {
-                Error(at, $"Expected an object, found {Describe(element)}.");
-                return false;
-            }
-            foreach (var property in element.EnumerateObject().Where(p => !allowed.Contains(p.Name)))
-            {
-                Error($"{at}/{JsonPositions.Escape(property.Name)}", $"Unknown property '{property.Name}'. Allowed here: {string.Join(", ", allowed)}.");
-            }
-            return true;
-        }
-
-        /// <summary>The property's value; a missing one is an error only when required.</summary>
-        private bool TryProperty(JsonElement parent, string at, string name, bool required, out JsonElement value)
-        {
-            if (parent.TryGetProperty(name, out value))
-            {
-                return true;
-            }
-            if (required)
-            {
-                Error(at, $"'{name}' is required.");
-            }
-            return false;
-        }
-
-        private JsonElement? Array(JsonElement parent, string at, string name, bool required = false)
-        {
-            if (!TryProperty(parent, at, name, required, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.Array)
-            {
-                Error($"{at}/{name}", $"'{name}' must be a list, not {Describe(value)}.");
-                return null;
-            }
-            return value;
-        }
-
-        private string? String(JsonElement parent, string at, string name, bool required = false)
-        {
-            if (!TryProperty(parent, at, name, required, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
-            {
-                Error($"{at}/{name}", $"'{name}' must be a non-empty string, not {Describe(value)}.");
-                return null;
-            }
-            return value.GetString()!.Trim();
-        }
-
-        private int? Int(JsonElement parent, string at, string name, int min, int max, bool required = false)
-        {
-            if (!TryProperty(parent, at, name, required, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-            {
-                Error($"{at}/{JsonPositions.Escape(name)}", $"'{name}' must be a whole number, not {Describe(value)}.");
-                return null;
-            }
-            if (number < min || number > max)
-            {
-                Error($"{at}/{JsonPositions.Escape(name)}", $"'{name}' is {number}; it must be between {min} and {max}.");
-                return null;
-            }
-            return number;
-        }
-
-        private bool? Bool(JsonElement parent, string at, string name)
-        {
-            if (!TryProperty(parent, at, name, required: false, out var value))
-            {
-                return null;
-            }
-            if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                Error($"{at}/{name}", $"'{name}' must be true or false, not {Describe(value)}.");
-                return null;
-            }
-            return value.GetBoolean();
-        }
-
         private T Invalid<T>(T fallback, string at, string message)
         {
             Error(at, message);
             return fallback;
         }
-
-        private void Error(string pointer, string message)
-        {
-            var (line, column) = positions.Of(pointer);
-            Errors.Add(new RulesError(line, column, pointer, message));
-        }
-
-        private static string Describe(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.String => $"the string \"{value.GetString()}\"",
-            JsonValueKind.Number => $"the number {value.GetRawText()}",
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "a list",
-            JsonValueKind.Null => "null",
-            _ => value.GetRawText(),
-        };
 
         [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
         private static partial Regex QueueId();
