@@ -215,14 +215,7 @@ public sealed class IvrEngine(IvrFlows flows, IQueueCatalog? queues = null)
         {
             return digits;
         }
-        try
-        {
-            return Regex.IsMatch(digits, $"^(?:{node.Pattern})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)) ? digits : null;
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return null;
-        }
+        return DigitPatterns.Get(node.Pattern).IsMatch(digits) ? digits : null;
     }
 
     private static Recognize MenuRecognize(MenuNode menu)

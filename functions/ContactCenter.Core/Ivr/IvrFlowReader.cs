@@ -245,9 +245,9 @@ public static partial class IvrFlowReader
             {
                 try
                 {
-                    _ = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+                    _ = DigitPatterns.Get(pattern);
                 }
-                catch (ArgumentException ex)
+                catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
                 {
                     Error($"{at}/pattern", $"'{pattern}' is not a valid regular expression: {ex.Message}");
                 }
