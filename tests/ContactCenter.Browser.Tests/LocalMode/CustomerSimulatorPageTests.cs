@@ -65,7 +65,8 @@ public sealed partial class CustomerSimulatorPageTests : IAsyncLifetime
             await Expect(page.Locator("#callId")).ToContainTextAsync(FromCallerToContactCenter(), Patiently);
             await Expect(transcript).ToContainTextAsync("Thank you for calling Contoso.", Patiently);
 
-            await AdvanceAsync(TimeSpan.FromSeconds(3)); // the welcome finishes playing; the menu starts
+            // The welcome finishes playing (virtual time); the menu starts listening.
+            await AdvanceUntilAsync(async () => (await FirstSimulatedCallAsync())?["pendingRecognize"] is JsonObject, "the menu to listen");
             await Expect(transcript).ToContainTextAsync("For sales, press 1", Patiently);
             await Expect(page.Locator("#pending")).ToContainTextAsync("listening for", Patiently);
             await Expect(agentBadge).ToBeHiddenAsync();
@@ -78,7 +79,8 @@ public sealed partial class CustomerSimulatorPageTests : IAsyncLifetime
             Assert.Equal("Queued", (await App.GetJsonAsync($"/api/calls/{contactId}"))["stage"]!.GetValue<string>());
             await SendAsync(HttpMethod.Post, $"/api/agents/ann/offers/{contactId}/accept", "{}");
             await Expect(transcript).ToContainTextAsync("Inviting 8:acs:agent-ann", Patiently);
-            await AdvanceAsync(TimeSpan.FromSeconds(1)); // ann's client picks up after a second
+            // Ann's client picks up after a second of virtual time.
+            await AdvanceUntilAsync(async () => (await FirstSimulatedCallAsync())?["agentJoined"]?.GetValue<bool>() == true, "ann to join");
             await Expect(agentBadge).ToBeVisibleAsync(new() { Timeout = 15_000 });
             await Expect(agentBadge).ToHaveTextAsync("agent joined");
             await Expect(transcript).ToContainTextAsync("8:acs:agent-ann joined the call.", Patiently);
@@ -120,10 +122,28 @@ public sealed partial class CustomerSimulatorPageTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
-    private async Task AdvanceAsync(TimeSpan by)
+    /// <summary>
+    /// Moves virtual time a second at a time until the condition holds: a prompt's end is scheduled when the simulator
+    /// handles the app's request, which the test sees over HTTP a moment before or after.
+    /// </summary>
+    private async Task AdvanceUntilAsync(Func<Task<bool>> condition, string what)
     {
-        _time.Advance(by);
-        await App.LocalHost.WaitForIdleAsync(Ct);
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline;)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50, Ct);
+        }
+        throw new TimeoutException($"Still waiting for {what}.");
+    }
+
+    private async Task<JsonObject?> FirstSimulatedCallAsync()
+    {
+        var calls = JsonNode.Parse(await App.Client.GetStringAsync("/simulator/calls", Ct))!.AsArray();
+        return calls.Count == 0 ? null : await App.GetJsonAsync($"/simulator/calls/{calls[0]!["id"]!.GetValue<string>()}");
     }
 
     /// <summary>Polls the API (in real time; callbacks travel over HTTP) until the probe yields a value.</summary>

@@ -57,6 +57,24 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
         throw new TimeoutException($"Still waiting for {what}.");
     }
 
+    /// <summary>
+    /// Moves virtual time a second at a time until the condition holds: a simulated prompt's end is scheduled when the
+    /// simulator has handled the request, which the test sees over HTTP a moment before or after.
+    /// </summary>
+    private async Task<T> AdvanceUntilAsync<T>(Func<Task<T?>> probe, string what)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline;)
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(50, Ct);
+        }
+        throw new TimeoutException($"Still waiting for {what}.");
+    }
+
     private async Task<JsonObject> SimulatedCallAsync(string id) => await App.GetJsonAsync($"/simulator/calls/{id}");
 
     private async Task<string> CallerHearsAsync(string simulatedCall, string text) => await EventuallyAsync(async () =>
@@ -81,8 +99,8 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
         var placed = await SendAsync(HttpMethod.Post, "/simulator/calls", $$"""{"from":"{{from}}","to":"+18005550199"}""", HttpStatusCode.Accepted);
         var simulated = placed["callId"]!.GetValue<string>();
         await CallerHearsAsync(simulated, "Thank you for calling Contoso.");
-        await AdvanceAsync(TimeSpan.FromSeconds(3)); // the greeting plays
-        await EventuallyAsync(async () => (await SimulatedCallAsync(simulated))["pendingRecognize"] is JsonObject pending ? pending : null, "the menu to listen");
+        // The greeting plays (about two seconds of virtual time), then the menu listens.
+        await AdvanceUntilAsync(async () => (await SimulatedCallAsync(simulated))["pendingRecognize"] is JsonObject pending ? pending : null, "the menu to listen");
         await SendAsync(HttpMethod.Post, $"/simulator/calls/{simulated}/press", """{"tones":"1"}""", HttpStatusCode.Accepted);
         await CallerHearsAsync(simulated, "An agent will be with you");
         var queued = await EventuallyAsync(async () =>
@@ -102,8 +120,8 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
         await SendAsync(HttpMethod.Post, $"/api/agents/ann/offers/{callId}/accept", "{}");
         await EventuallyAsync(async () => (await SimulatedCallAsync(simulated))["transcript"]!.AsArray()
             .Any(t => t!["text"]!.GetValue<string>().Contains("Inviting 8:acs:agent-ann")) ? "" : null, "ann's client to ring");
-        await AdvanceAsync(TimeSpan.FromSeconds(1)); // ann's client answers after a second
-        await EventuallyAsync(async () => (await SimulatedCallAsync(simulated))["agentJoined"]!.GetValue<bool>() ? "" : null, "ann to join");
+        // Ann's client answers after a second.
+        await AdvanceUntilAsync(async () => (await SimulatedCallAsync(simulated))["agentJoined"]!.GetValue<bool>() ? "" : null, "ann to join");
         await EventuallyAsync(async () => (await App.GetJsonAsync($"/api/calls/{callId}"))["stage"]!.GetValue<string>() == "Connected" ? "" : null, "the call to be connected");
 
         await SendAsync(HttpMethod.Post, $"/simulator/calls/{simulated}/hangup", "{}", HttpStatusCode.Accepted);
