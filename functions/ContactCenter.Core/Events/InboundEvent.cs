@@ -66,5 +66,9 @@ public sealed class InvalidInboundEventException(string message, Exception? inne
 [JsonSerializable(typeof(Routing.AcdWork))]
 [JsonSerializable(typeof(Voice.CallRecord))]
 [JsonSerializable(typeof(Voice.CallWork))]
+[JsonSerializable(typeof(Conversations.CustomerRecord))]
+[JsonSerializable(typeof(Conversations.ConversationRecord))]
+[JsonSerializable(typeof(Conversations.TimelineEntry))]
+[JsonSerializable(typeof(Conversations.OutboundMessageWork))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;
 

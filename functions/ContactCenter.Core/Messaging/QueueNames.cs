@@ -18,8 +18,11 @@ public static class QueueNames
     /// </summary>
     public const string CallWork = "call-work";
 
+    /// <summary>Replies and acknowledgements waiting for the SMS or email provider (retried until sent; message id = timeline entry).</summary>
+    public const string OutboundMessages = "outbound-messages";
+
     /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
     public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting, CallWork];
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork];
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork, OutboundMessages];
 }

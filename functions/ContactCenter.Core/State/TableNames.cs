@@ -33,5 +33,14 @@ public static class TableNames
     /// <summary>Placed outbound calls by call connection id: which campaign entry and attempt, and the outcome.</summary>
     public const string OutboundCalls = "OutboundCalls";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls];
+    /// <summary>Customers (a partition each) and the identity index (phone numbers, email addresses → customer).</summary>
+    public const string Customers = "Customers";
+
+    /// <summary>Cases across channels, a partition each.</summary>
+    public const string Conversations = "Conversations";
+
+    /// <summary>Every customer's timeline (a partition per customer, rows in time order) and the message references.</summary>
+    public const string Timeline = "Timeline";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline];
 }

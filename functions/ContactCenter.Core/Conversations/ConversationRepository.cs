@@ -1,0 +1,120 @@
+using System.Text.Json;
+using ContactCenter.Core.State;
+
+namespace ContactCenter.Core.Conversations;
+
+public sealed record Stored<T>(T Value, string ETag);
+
+/// <summary>
+/// Customers, their identities, cases and timelines in Table Storage.
+/// Customers: partition = customer id (row "customer"); identity index: partition "identity", row = identity.
+/// Conversations: partition = conversation id. Timeline: partition = customer id, rows in time order; a reference row
+/// per provider message id (partition "ref|{id}") finds an entry when its delivery report comes, and doubles as the
+/// guard that makes recording the same message twice a no-op.
+/// </summary>
+public sealed class ConversationRepository(IStateStore store)
+{
+    private const string CustomerRow = "customer";
+    private const string IdentityPartition = "identity";
+    private const string ConversationRow = "conversation";
+    private const string RefRow = "ref";
+
+    public async Task<Stored<CustomerRecord>?> GetCustomerAsync(string customerId, CancellationToken ct) =>
+        await GetAsync(TableNames.Customers, StateKeys.ToSafeKey(customerId), CustomerRow, Events.CoreJsonContext.Default.CustomerRecord, ct);
+
+    public async Task<string?> FindCustomerIdAsync(CustomerIdentity identity, CancellationToken ct) =>
+        (await store.GetAsync(TableNames.Customers, IdentityPartition, StateKeys.ToSafeKey(identity.ToString()), ct))?.GetString("CustomerId");
+
+    /// <summary>Claims an identity for a customer; returns the owner (this customer, or the one that had it already).</summary>
+    public async Task<string> ClaimIdentityAsync(CustomerIdentity identity, string customerId, CancellationToken ct)
+    {
+        try
+        {
+            await store.InsertAsync(TableNames.Customers, new StateEntity(IdentityPartition, StateKeys.ToSafeKey(identity.ToString()),
+                new Dictionary<string, object?> { ["CustomerId"] = customerId, ["Identity"] = identity.ToString() }), ct);
+            return customerId;
+        }
+        catch (StateConflictException)
+        {
+            return await FindCustomerIdAsync(identity, ct) ?? customerId;
+        }
+    }
+
+    public Task<string> InsertCustomerAsync(CustomerRecord customer, CancellationToken ct) =>
+        store.InsertAsync(TableNames.Customers, Entity(StateKeys.ToSafeKey(customer.Id), CustomerRow, customer, Events.CoreJsonContext.Default.CustomerRecord), ct);
+
+    public Task<string> ReplaceCustomerAsync(CustomerRecord customer, string etag, CancellationToken ct) =>
+        store.ReplaceAsync(TableNames.Customers, Entity(StateKeys.ToSafeKey(customer.Id), CustomerRow, customer, Events.CoreJsonContext.Default.CustomerRecord), etag, ct);
+
+    public async Task<Stored<ConversationRecord>?> GetConversationAsync(string conversationId, CancellationToken ct) =>
+        await GetAsync(TableNames.Conversations, StateKeys.ToSafeKey(conversationId), ConversationRow, Events.CoreJsonContext.Default.ConversationRecord, ct);
+
+    public Task<string> InsertConversationAsync(ConversationRecord conversation, CancellationToken ct) =>
+        store.InsertAsync(TableNames.Conversations, Entity(StateKeys.ToSafeKey(conversation.Id), ConversationRow, conversation, Events.CoreJsonContext.Default.ConversationRecord), ct);
+
+    public Task<string> ReplaceConversationAsync(ConversationRecord conversation, string etag, CancellationToken ct) =>
+        store.ReplaceAsync(TableNames.Conversations, Entity(StateKeys.ToSafeKey(conversation.Id), ConversationRow, conversation, Events.CoreJsonContext.Default.ConversationRecord), etag, ct);
+
+    /// <summary>Adds an entry once: false when an entry with the same id was recorded before (a redelivered message).</summary>
+    public async Task<bool> AddEntryAsync(TimelineEntry entry, CancellationToken ct)
+    {
+        var row = RowOf(entry);
+        try
+        {
+            // The reference row first: it is the idempotency guard, and a crash after it leaves a reference the retry repairs.
+            await store.InsertAsync(TableNames.Timeline, new StateEntity(RefPartition(entry.Id), RefRow,
+                new Dictionary<string, object?> { ["CustomerId"] = entry.CustomerId, ["Row"] = row }), ct);
+        }
+        catch (StateConflictException)
+        {
+            var existing = await store.GetAsync(TableNames.Timeline, StateKeys.ToSafeKey(entry.CustomerId), row, ct);
+            if (existing is not null)
+            {
+                return false;
+            }
+        }
+        await store.UpsertAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), row, entry, Events.CoreJsonContext.Default.TimelineEntry), ct);
+        return true;
+    }
+
+    /// <summary>Also finds the entry by the provider's message id (sent texts and emails get theirs after they are recorded).</summary>
+    public Task LinkProviderIdAsync(TimelineEntry entry, string providerMessageId, CancellationToken ct) =>
+        store.UpsertAsync(TableNames.Timeline, new StateEntity(RefPartition(providerMessageId), RefRow,
+            new Dictionary<string, object?> { ["CustomerId"] = entry.CustomerId, ["Row"] = RowOf(entry) }), ct);
+
+    public async Task<Stored<TimelineEntry>?> FindEntryAsync(string entryOrProviderId, CancellationToken ct)
+    {
+        var reference = await store.GetAsync(TableNames.Timeline, RefPartition(entryOrProviderId), RefRow, ct);
+        return reference?.GetString("CustomerId") is { } customerId && reference.GetString("Row") is { } row
+            ? await GetAsync(TableNames.Timeline, StateKeys.ToSafeKey(customerId), row, Events.CoreJsonContext.Default.TimelineEntry, ct)
+            : null;
+    }
+
+    public Task ReplaceEntryAsync(TimelineEntry entry, string etag, CancellationToken ct) =>
+        store.ReplaceAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), RowOf(entry), entry, Events.CoreJsonContext.Default.TimelineEntry), etag, ct);
+
+    /// <summary>The customer's timeline, newest first.</summary>
+    public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId, int limit, CancellationToken ct)
+    {
+        var entries = new List<TimelineEntry>();
+        await foreach (var entity in store.QueryPartitionAsync(TableNames.Timeline, StateKeys.ToSafeKey(customerId), cancellationToken: ct))
+        {
+            entries.Add(JsonSerializer.Deserialize(entity.GetString("Json")!, Events.CoreJsonContext.Default.TimelineEntry)!);
+        }
+        // Same instant: what we sent answers what we received, so it is the newer of the two.
+        return entries.OrderByDescending(e => e.At).ThenByDescending(e => e.Direction).ThenByDescending(e => e.Id, StringComparer.Ordinal).Take(limit).ToList();
+    }
+
+    private static string RowOf(TimelineEntry entry) => $"{entry.At.UtcTicks:D19}|{StateKeys.ToSafeKey(entry.Id)}";
+
+    private static string RefPartition(string id) => "ref|" + StateKeys.ToSafeKey(id);
+
+    private async Task<Stored<T>?> GetAsync<T>(string table, string partition, string row, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        var entity = await store.GetAsync(table, partition, row, ct);
+        return entity?.GetString("Json") is { } json ? new Stored<T>(JsonSerializer.Deserialize(json, type)!, entity.ETag!) : null;
+    }
+
+    private static StateEntity Entity<T>(string partition, string row, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        new(partition, row, new Dictionary<string, object?> { ["Json"] = JsonSerializer.Serialize(value, type) });
+}

@@ -1,0 +1,557 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ContactCenter.Core.Channels;
+using ContactCenter.Core.Messaging;
+using ContactCenter.Core.Routing;
+using ContactCenter.Core.State;
+
+namespace ContactCenter.Core.Conversations;
+
+/// <summary>How the messaging channels behave; every value has a default.</summary>
+public sealed record MessagingSettings
+{
+    public string SmsQueueId { get; init; } = "general";
+    public string EmailQueueId { get; init; } = "general";
+
+    /// <summary>Our number texts go out from when the conversation has none (E.164).</summary>
+    public string? SmsFrom { get; init; }
+
+    /// <summary>Our sender address (an ACS verified domain's address) and the domain of our Message-IDs.</summary>
+    public string? EmailFrom { get; init; }
+
+    public string EmailDomain { get; init; } = "contactcenter.local";
+
+    /// <summary>Sent when a customer's message opens a new contact; null sends nothing.</summary>
+    public string? SmsAcknowledgement { get; init; }
+    public string? EmailAcknowledgement { get; init; }
+}
+
+/// <summary>A reply or acknowledgement waiting to be sent by the provider (the outbound-messages queue).</summary>
+public sealed record OutboundMessageWork(string EntryId, string CustomerId, Channel Channel, string To, string From)
+{
+    public string? Text { get; init; }
+    public string? Subject { get; init; }
+    public string? Html { get; init; }
+    public string? MessageId { get; init; }
+    public string? InReplyTo { get; init; }
+    public IReadOnlyList<string> References { get; init; } = [];
+
+    public string ToJson() => JsonSerializer.Serialize(this, Events.CoreJsonContext.Default.OutboundMessageWork);
+
+    public static OutboundMessageWork FromJson(string json) => JsonSerializer.Deserialize(json, Events.CoreJsonContext.Default.OutboundMessageWork)
+        ?? throw new FormatException("Outbound message work is JSON null.");
+}
+
+public sealed class UnknownConversationException(string id) : Exception($"There is no conversation '{id}'.");
+
+public sealed class UnknownCustomerException(string id) : Exception($"There is no customer '{id}'.");
+
+/// <summary>The request does not fit the customer or case (no address on the chosen channel, identity owned by another customer).</summary>
+public sealed class ConversationConflictException(string message) : Exception(message);
+
+/// <summary>
+/// One customer record across channels and one case per need: every inbound text, email and call lands on the
+/// customer's timeline and in their open conversation, which the ACD routes (preferring the agent who handled it last);
+/// agents' replies go out on the channel the customer used last unless they choose another. Recording is idempotent by
+/// the provider's message id, so redelivered events change nothing; sending goes through a queue, so a provider outage
+/// delays a reply, never loses it.
+/// </summary>
+public sealed partial class ConversationService(
+    ConversationRepository repository,
+    AcdDispatcher acd,
+    IMessageSender sender,
+    MessagingSettings settings,
+    TimeProvider timeProvider)
+{
+    public const string OutboundQueue = QueueNames.OutboundMessages;
+
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
+
+    // ------------------------------------------------------------------ customers
+
+    /// <summary>The customer with this identity, created on first contact.</summary>
+    public async Task<CustomerRecord> ResolveCustomerAsync(CustomerIdentity identity, string? name = null, CancellationToken ct = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (await repository.FindCustomerIdAsync(identity, ct) is { } existingId && await repository.GetCustomerAsync(existingId, ct) is { } existing)
+            {
+                return existing.Value;
+            }
+            var customer = new CustomerRecord { Id = "cus-" + Guid.NewGuid().ToString("N")[..16], Name = name, Identities = [identity.ToString()], CreatedAt = Now, UpdatedAt = Now };
+            // The customer row first, then the identity: a crash in between leaves an unreferenced row, never a dangling identity.
+            await repository.InsertCustomerAsync(customer, ct);
+            if (await repository.ClaimIdentityAsync(identity, customer.Id, ct) == customer.Id || attempt > 2)
+            {
+                return customer;
+            }
+            // Someone created this customer at the same moment and claimed the identity first: theirs is the customer.
+        }
+    }
+
+    public async Task<CustomerRecord> GetCustomerAsync(string customerId, CancellationToken ct = default) =>
+        (await repository.GetCustomerAsync(customerId, ct))?.Value ?? throw new UnknownCustomerException(customerId);
+
+    public async Task<CustomerRecord?> FindCustomerAsync(CustomerIdentity identity, CancellationToken ct = default) =>
+        await repository.FindCustomerIdAsync(identity, ct) is { } id ? (await repository.GetCustomerAsync(id, ct))?.Value : null;
+
+    /// <summary>Adds an identity an agent learned (the caller's email address): from then on both reach the same record.</summary>
+    public async Task<CustomerRecord> AddIdentityAsync(string customerId, CustomerIdentity identity, CancellationToken ct = default)
+    {
+        var owner = await repository.ClaimIdentityAsync(identity, customerId, ct);
+        if (owner != customerId)
+        {
+            throw new ConversationConflictException($"{identity} belongs to customer {owner}.");
+        }
+        return await UpdateCustomerAsync(customerId, c => c.Identities.Contains(identity.ToString()) ? null : c with { Identities = [.. c.Identities, identity.ToString()], UpdatedAt = Now }, ct);
+    }
+
+    public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId, int limit = 100, CancellationToken ct = default) =>
+        repository.TimelineAsync(customerId, Math.Clamp(limit, 1, 500), ct);
+
+    // ------------------------------------------------------------------ inbound
+
+    /// <summary>A text from a customer: on the timeline, in their case, and routed to an agent who can take SMS.</summary>
+    public async Task<TimelineEntry?> ReceiveSmsAsync(InboundSms sms, CancellationToken ct = default)
+    {
+        var identity = CustomerIdentity.Phone(sms.From);
+        var customer = await ResolveCustomerAsync(identity, ct: ct);
+        var conversation = await OpenOrContinueAsync(customer, Channel.Sms, sms.From, sms.To, subject: null, threadMatch: null, ct);
+        var entry = new TimelineEntry
+        {
+            Id = $"sms|{sms.MessageId}",
+            CustomerId = customer.Id,
+            ConversationId = conversation.Id,
+            Channel = Channel.Sms,
+            Direction = Direction.Inbound,
+            At = sms.ReceivedAt,
+            Text = Bound(sms.Text),
+            From = sms.From,
+            To = sms.To,
+            ProviderMessageId = sms.MessageId,
+            Status = "received",
+        };
+        if (!await repository.AddEntryAsync(entry, ct))
+        {
+            return null; // delivered before
+        }
+        var opened = await RouteAsync(conversation, Channel.Sms, settings.SmsQueueId, ct);
+        if (opened && settings.SmsAcknowledgement is { } ack)
+        {
+            await QueueSendAsync(customer.Id, conversation.Id, Channel.Sms, sms.From, sms.To, ack, subject: null, agentId: null, ct);
+        }
+        return entry;
+    }
+
+    /// <summary>An email from a customer: threaded into its case by Message-ID, References or the subject token.</summary>
+    public async Task<TimelineEntry?> ReceiveEmailAsync(InboundEmail email, CancellationToken ct = default)
+    {
+        var identity = CustomerIdentity.Email(email.From);
+        var threadMatch = await FindThreadAsync(email, ct);
+        var customer = threadMatch is not null ? await GetCustomerAsync(threadMatch.CustomerId, ct) : await ResolveCustomerAsync(identity, email.FromName, ct);
+        var conversation = await OpenOrContinueAsync(customer, Channel.Email, identity.Value, email.To.FirstOrDefault(), email.Subject, threadMatch, ct);
+        var messageId = NormalizeMessageId(email.MessageId);
+        var entry = new TimelineEntry
+        {
+            Id = $"email|{messageId}",
+            CustomerId = customer.Id,
+            ConversationId = conversation.Id,
+            Channel = Channel.Email,
+            Direction = Direction.Inbound,
+            At = email.ReceivedAt,
+            Subject = email.Subject,
+            Text = Bound(email.PlainText ?? email.Html),
+            From = identity.Value,
+            To = string.Join(", ", email.To),
+            ProviderMessageId = messageId,
+            Status = "received",
+            Attachments = email.Attachments.Select(a => $"{a.Name} ({a.Length} bytes) {a.Location}").ToList(),
+        };
+        if (!await repository.AddEntryAsync(entry, ct))
+        {
+            return null;
+        }
+        await UpdateConversationAsync(conversation.Id, c => c with { EmailThread = [.. c.EmailThread.Where(m => m != messageId).TakeLast(19), messageId] }, ct);
+        var opened = await RouteAsync(conversation, Channel.Email, settings.EmailQueueId, ct);
+        if (opened && settings.EmailAcknowledgement is { } ack)
+        {
+            await QueueSendAsync(customer.Id, conversation.Id, Channel.Email, identity.Value, email.To.FirstOrDefault() ?? settings.EmailFrom ?? "", ack, email.Subject, agentId: null, ct);
+        }
+        return entry;
+    }
+
+    /// <summary>A delivery report: the entry's status moves forward (a late "sent" never overwrites "delivered").</summary>
+    public async Task<TimelineEntry?> RecordDeliveryAsync(string providerMessageId, string status, string? details, DateTimeOffset at, CancellationToken ct = default)
+    {
+        if (await repository.FindEntryAsync(providerMessageId, ct) is not { } stored)
+        {
+            return null; // not one of ours (or recorded by another system)
+        }
+        var normalized = status.Trim().ToLowerInvariant();
+        if (Rank(normalized) < Rank(stored.Value.Status))
+        {
+            return stored.Value;
+        }
+        var updated = stored.Value with { Status = normalized, StatusDetails = details };
+        await repository.ReplaceEntryAsync(updated, stored.ETag, ct);
+        return updated;
+    }
+
+    // ------------------------------------------------------------------ agents
+
+    public async Task<ConversationRecord> GetConversationAsync(string conversationId, CancellationToken ct = default) =>
+        (await repository.GetConversationAsync(conversationId, ct))?.Value ?? throw new UnknownConversationException(conversationId);
+
+    /// <summary>An agent's reply, on the customer's last channel unless <paramref name="channel"/> says otherwise; sent through the outbound queue.</summary>
+    public async Task<TimelineEntry> ReplyAsync(string conversationId, string agentId, string text, Channel? channel = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var conversation = await GetConversationAsync(conversationId, ct);
+        var customer = await GetCustomerAsync(conversation.CustomerId, ct);
+        var via = channel ?? conversation.LastChannel;
+        string to;
+        string from;
+        switch (via)
+        {
+            case Channel.Sms:
+                to = (conversation.LastChannel == Channel.Sms ? conversation.CustomerAddress : null) ?? customer.IdentityOf("phone")
+                    ?? throw new ConversationConflictException($"Customer {customer.Id} has no phone number to text.");
+                from = (conversation.LastChannel == Channel.Sms ? conversation.OurAddress : null) ?? settings.SmsFrom
+                    ?? throw new ConversationConflictException("No number to text from: set Messaging:SmsFrom.");
+                break;
+            case Channel.Email:
+                to = (conversation.LastChannel == Channel.Email ? conversation.CustomerAddress : null) ?? customer.IdentityOf("email")
+                    ?? throw new ConversationConflictException($"Customer {customer.Id} has no email address.");
+                from = settings.EmailFrom ?? (conversation.LastChannel == Channel.Email ? conversation.OurAddress : null)
+                    ?? throw new ConversationConflictException("No address to email from: set Messaging:EmailFrom.");
+                break;
+            default:
+                throw new ConversationConflictException($"Replies go out by SMS or email; {via} is not a messaging channel.");
+        }
+        return await QueueSendAsync(customer.Id, conversation.Id, via, to, from, text, conversation.Subject, agentId, ct);
+    }
+
+    public async Task<ConversationRecord> ResolveAsync(string conversationId, CancellationToken ct = default)
+    {
+        var resolved = await UpdateConversationAsync(conversationId, c => c.Status == ConversationStatus.Resolved ? null : c with { Status = ConversationStatus.Resolved, ResolvedAt = Now, UpdatedAt = Now }, ct);
+        await UpdateCustomerAsync(resolved.CustomerId, c => c.OpenConversationId == conversationId ? c with { OpenConversationId = null, UpdatedAt = Now } : null, ct);
+        return resolved;
+    }
+
+    /// <summary>Notes which agent took a conversation's contact (the ACD's accept), so the customer's next message prefers them.</summary>
+    public async Task ContactAssignedAsync(ContactState contact, CancellationToken ct = default)
+    {
+        var conversationId = ConversationIdOfContact(contact.Id);
+        if (conversationId is not null && contact.AgentId is { } agentId && await repository.GetConversationAsync(conversationId, ct) is not null)
+        {
+            await UpdateConversationAsync(conversationId, c => c.AgentId == agentId ? null : c with { AgentId = agentId, UpdatedAt = Now }, ct);
+        }
+    }
+
+    // ------------------------------------------------------------------ voice
+
+    /// <summary>
+    /// A call from (or to) a customer: on their timeline and in their open case. Returns the agent who last handled the
+    /// case, whom the ACD prefers (within the queue's sticky window) — an email then a call reaches the same agent.
+    /// </summary>
+    public async Task<string?> RecordCallAsync(string customerNumber, string callId, Direction direction, string summary, CancellationToken ct = default)
+    {
+        if (!CustomerIdentity.TryParse(customerNumber.StartsWith("4:", StringComparison.Ordinal) ? customerNumber[2..] : customerNumber, out var identity) || identity.Kind != "phone")
+        {
+            return null;
+        }
+        var customer = await ResolveCustomerAsync(identity, ct: ct);
+        var conversation = customer.OpenConversationId is { } open ? (await repository.GetConversationAsync(open, ct))?.Value : null;
+        await repository.AddEntryAsync(new TimelineEntry
+        {
+            Id = $"call|{callId}",
+            CustomerId = customer.Id,
+            ConversationId = conversation?.Id,
+            Channel = Channel.Voice,
+            Direction = direction,
+            At = Now,
+            Text = summary,
+            From = direction == Direction.Inbound ? identity.Value : null,
+            To = direction == Direction.Outbound ? identity.Value : null,
+            ProviderMessageId = callId,
+            Status = "started",
+        }, ct);
+        return conversation?.AgentId;
+    }
+
+    /// <summary>What became of a call, on the timeline entry <see cref="RecordCallAsync"/> made.</summary>
+    public async Task RecordCallEndedAsync(string callId, string outcome, string? agentId, CancellationToken ct = default)
+    {
+        if (await repository.FindEntryAsync($"call|{callId}", ct) is { } stored && stored.Value.Status != "ended")
+        {
+            await repository.ReplaceEntryAsync(stored.Value with { Status = "ended", StatusDetails = outcome, AgentId = agentId ?? stored.Value.AgentId }, stored.ETag, ct);
+        }
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /// <summary>Sends one queued message through the channel's provider and records the outcome on its timeline entry.</summary>
+    public async Task<TimelineEntry?> SendQueuedAsync(OutboundMessageWork work, ISmsProvider? sms, IEmailProvider? email, CancellationToken ct = default)
+    {
+        if (await repository.FindEntryAsync(work.EntryId, ct) is not { } stored)
+        {
+            throw new InvalidOperationException($"Timeline entry {work.EntryId} of a queued message is missing.");
+        }
+        if (stored.Value.Status is not "queued")
+        {
+            return stored.Value; // sent before: a redelivered message
+        }
+        string? providerId;
+        string status;
+        string? details = null;
+        if (work.Channel == Channel.Sms)
+        {
+            var result = await (sms ?? throw new InvalidOperationException("No SMS provider is configured.")).SendAsync(new OutgoingSms(work.From, work.To, work.Text ?? "") { Tag = work.EntryId }, ct);
+            (providerId, status, details) = (result.MessageId, result.Accepted ? "sent" : "failed", result.Error);
+        }
+        else
+        {
+            var result = await (email ?? throw new InvalidOperationException("No email provider is configured.")).SendAsync(new OutgoingEmail(work.From, [work.To], work.Subject ?? "")
+            {
+                PlainText = work.Text,
+                Html = work.Html,
+                MessageId = work.MessageId,
+                InReplyTo = work.InReplyTo,
+                References = work.References,
+            }, ct);
+            (providerId, status, details) = (result.OperationId, result.State == EmailSendState.Failed ? "failed" : "sent", result.Error);
+        }
+        var updated = stored.Value with { Status = status, StatusDetails = details, ProviderMessageId = providerId ?? stored.Value.ProviderMessageId };
+        if (providerId is not null)
+        {
+            await repository.LinkProviderIdAsync(updated, providerId, ct);
+        }
+        await repository.ReplaceEntryAsync(updated, stored.ETag, ct);
+        return updated;
+    }
+
+    private async Task<TimelineEntry> QueueSendAsync(string customerId, string conversationId, Channel channel, string to, string from, string text,
+        string? subject, string? agentId, CancellationToken ct)
+    {
+        var conversation = (await repository.GetConversationAsync(conversationId, ct))?.Value;
+        var entryId = $"{(channel == Channel.Sms ? "sms" : "email")}-out|{Guid.NewGuid():N}";
+        string? messageId = null;
+        string? replySubject = null;
+        if (channel == Channel.Email)
+        {
+            messageId = $"<{Guid.NewGuid():N}@{settings.EmailDomain}>";
+            replySubject = ReplySubject(subject ?? conversation?.Subject ?? "Your request", conversationId);
+        }
+        var entry = new TimelineEntry
+        {
+            Id = entryId,
+            CustomerId = customerId,
+            ConversationId = conversationId,
+            Channel = channel,
+            Direction = Direction.Outbound,
+            At = Now,
+            Text = Bound(text),
+            Subject = replySubject,
+            From = from,
+            To = to,
+            AgentId = agentId,
+            Status = "queued",
+        };
+        await repository.AddEntryAsync(entry, ct);
+        if (messageId is not null)
+        {
+            // Our Message-ID finds the case when the customer replies to this email.
+            await repository.LinkProviderIdAsync(entry, $"email|{messageId}", ct);
+        }
+        var work = new OutboundMessageWork(entryId, customerId, channel, to, from)
+        {
+            Text = text,
+            Subject = replySubject,
+            MessageId = messageId,
+            InReplyTo = conversation?.EmailThread.LastOrDefault(),
+            References = conversation?.EmailThread ?? [],
+        };
+        await sender.SendAsync(OutboundQueue, new OutgoingMessage(work.ToJson()) { MessageId = entryId }, ct);
+        return entry;
+    }
+
+    // ------------------------------------------------------------------ cases and routing
+
+    private async Task<ConversationRecord> OpenOrContinueAsync(CustomerRecord customer, Channel channel, string customerAddress, string? ourAddress,
+        string? subject, TimelineEntry? threadMatch, CancellationToken ct)
+    {
+        var existingId = threadMatch?.ConversationId ?? customer.OpenConversationId;
+        if (existingId is not null && await repository.GetConversationAsync(existingId, ct) is { } existing)
+        {
+            // A reply to a resolved case reopens it: the customer is still talking about the same thing.
+            var reopened = existing.Value.Status == ConversationStatus.Resolved && threadMatch is not null;
+            if (existing.Value.Status == ConversationStatus.Open || reopened)
+            {
+                var continued = await UpdateConversationAsync(existing.Value.Id, c => c with
+                {
+                    Status = ConversationStatus.Open,
+                    ResolvedAt = null,
+                    LastChannel = channel,
+                    CustomerAddress = customerAddress,
+                    OurAddress = ourAddress ?? c.OurAddress,
+                    Subject = c.Subject ?? subject,
+                    UpdatedAt = Now,
+                }, ct);
+                await UpdateCustomerAsync(customer.Id, c => c.OpenConversationId == continued.Id ? null : c with { OpenConversationId = continued.Id, UpdatedAt = Now }, ct);
+                return continued;
+            }
+        }
+        var lastAgent = existingId is not null ? (await repository.GetConversationAsync(existingId, ct))?.Value.AgentId : null;
+        var conversation = new ConversationRecord
+        {
+            Id = NewConversationId(),
+            CustomerId = customer.Id,
+            Token = "",
+            Subject = subject,
+            LastChannel = channel,
+            CustomerAddress = customerAddress,
+            OurAddress = ourAddress,
+            AgentId = lastAgent,
+            OpenedAt = Now,
+            UpdatedAt = Now,
+        };
+        conversation = conversation with { Token = conversation.Id };
+        await repository.InsertConversationAsync(conversation, ct);
+        await UpdateCustomerAsync(customer.Id, c => c with { OpenConversationId = conversation.Id, UpdatedAt = Now }, ct);
+        return conversation;
+    }
+
+    /// <summary>Gives the case to the ACD unless a contact of it is already waiting or with an agent; true when a new contact was opened.</summary>
+    private async Task<bool> RouteAsync(ConversationRecord conversation, Channel channel, string queueId, CancellationToken ct)
+    {
+        var current = (await repository.GetConversationAsync(conversation.Id, ct))!.Value;
+        if (current.ContactId is { } active)
+        {
+            try
+            {
+                var contact = await acd.Acd.GetContactAsync(active, ct);
+                if (contact.Status is ContactStatus.Queued or ContactStatus.Offered or ContactStatus.Assigned)
+                {
+                    return false; // the agent (or the one to come) sees the new message on the timeline
+                }
+            }
+            catch (UnknownContactException)
+            {
+            }
+        }
+        var contactId = $"{current.Id}~{current.ContactCount + 1}";
+        await UpdateConversationAsync(current.Id, c => c with { ContactId = contactId, ContactCount = c.ContactCount + 1 }, ct);
+        await acd.EnqueueAsync(new NewContact(contactId, channel, queueId) { CustomerId = current.CustomerId, PreferredAgentId = current.AgentId }, ct);
+        return true;
+    }
+
+    private async Task<TimelineEntry?> FindThreadAsync(InboundEmail email, CancellationToken ct)
+    {
+        var candidates = new List<string>();
+        if (email.InReplyTo is { } inReplyTo)
+        {
+            candidates.Add(NormalizeMessageId(inReplyTo));
+        }
+        candidates.AddRange(email.References.Select(NormalizeMessageId).Reverse());
+        foreach (var id in candidates.Distinct())
+        {
+            if (await repository.FindEntryAsync($"email|{id}", ct) is { Value.ConversationId: not null } match)
+            {
+                return match.Value;
+            }
+        }
+        if (SubjectToken().Match(email.Subject ?? "") is { Success: true } token && await repository.GetConversationAsync(token.Groups[1].Value, ct) is { } byToken)
+        {
+            return new TimelineEntry { Id = "subject-token", CustomerId = byToken.Value.CustomerId, ConversationId = byToken.Value.Id, Channel = Channel.Email, Direction = Direction.Inbound, At = Now };
+        }
+        return null;
+    }
+
+    /// <summary>"Re: {subject} [#C-...]" — one "Re:", one token, whatever the customer's client did to the subject.</summary>
+    public static string ReplySubject(string subject, string conversationId)
+    {
+        var bare = SubjectToken().Replace(subject, "").Trim();
+        while (ReplyPrefix().Match(bare) is { Success: true } prefix)
+        {
+            bare = bare[prefix.Length..].TrimStart();
+        }
+        return $"Re: {bare} [#{conversationId}]";
+    }
+
+    public static string NormalizeMessageId(string id)
+    {
+        var trimmed = id.Trim();
+        return trimmed.StartsWith('<') ? trimmed : $"<{trimmed}>";
+    }
+
+    /// <summary>The conversation a messaging contact belongs to ("C-...~2" → "C-..."); null for contacts of calls.</summary>
+    public static string? ConversationIdOfContact(string contactId) =>
+        contactId.StartsWith("C-", StringComparison.Ordinal) ? Voice.CallRecord.CallIdOfContact(contactId) : null;
+
+    private static string NewConversationId() => "C-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5));
+
+    private static string? Bound(string? text) => text is null ? null : text.Length <= TimelineEntry.MaxText ? text : text[..TimelineEntry.MaxText] + "…";
+
+    private static int Rank(string? status) => status switch
+    {
+        "queued" => 0,
+        "sent" or "accepted" => 1,
+        "delivered" or "failed" or "bounced" or "expired" or "suppressed" or "quarantined" or "filteredspam" => 2,
+        _ => 1,
+    };
+
+    private async Task<ConversationRecord> UpdateConversationAsync(string id, Func<ConversationRecord, ConversationRecord?> change, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await repository.GetConversationAsync(id, ct) ?? throw new UnknownConversationException(id);
+            if (change(stored.Value) is not { } next)
+            {
+                return stored.Value;
+            }
+            try
+            {
+                await repository.ReplaceConversationAsync(next, stored.ETag, ct);
+                return next;
+            }
+            catch (StatePreconditionFailedException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private async Task<CustomerRecord> UpdateCustomerAsync(string id, Func<CustomerRecord, CustomerRecord?> change, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await repository.GetCustomerAsync(id, ct) ?? throw new UnknownCustomerException(id);
+            if (change(stored.Value) is not { } next)
+            {
+                return stored.Value;
+            }
+            try
+            {
+                await repository.ReplaceCustomerAsync(next, stored.ETag, ct);
+                return next;
+            }
+            catch (StatePreconditionFailedException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    [GeneratedRegex(@"\[#(C-[0-9A-F]{10})\]", RegexOptions.CultureInvariant)]
+    private static partial Regex SubjectToken();
+
+    [GeneratedRegex(@"^(re|aw|sv|fw|fwd)\s*:\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ReplyPrefix();
+}
+
+/// <summary>Tells the conversation which agent took its contact.</summary>
+public sealed class ConversationAssignmentListener(ConversationService conversations) : IContactAssignmentListener
+{
+    public Task ContactAssignedAsync(ContactState contact, CancellationToken cancellationToken) =>
+        contact.Channel is Channel.Sms or Channel.Email ? conversations.ContactAssignedAsync(contact, cancellationToken) : Task.CompletedTask;
+}
