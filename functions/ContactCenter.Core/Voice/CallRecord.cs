@@ -83,6 +83,9 @@ public sealed record CallRecord
 
     public string? AgentId { get; init; }
 
+    /// <summary>The agent who last handled the customer's open case, preferred by the ACD within the queue's sticky window.</summary>
+    public string? PreferredAgentId { get; init; }
+
     /// <summary>The raw id of the agent's leg in the call, to remove it on a transfer.</summary>
     public string? AgentAddress { get; init; }
 

@@ -28,7 +28,8 @@ public sealed class VoiceService(
     IMessageSender sender,
     VoiceSettings settings,
     TimeProvider timeProvider,
-    IOutboundOutcomeSink? outcomes = null)
+    IOutboundOutcomeSink? outcomes = null,
+    Conversations.ConversationService? conversations = null)
 {
     private const string AnswerContext = "answer";
     private const string AgentContextPrefix = "agent:";
@@ -82,10 +83,14 @@ public sealed class VoiceService(
         }
         var connection = await control.AnswerAsync(new AnswerCallRequest(incoming.IncomingCallContext, callbacks.For(callId)) { OperationContext = AnswerContext }, cancellationToken);
         VoiceMetrics.Record("answered", CallPurpose.Inbound);
+        // On the customer's timeline, in their open case; the agent who handled that case is preferred in the queue.
+        var preferredAgent = conversations is null ? null
+            : await conversations.RecordCallAsync(record.Customer, callId, Conversations.Direction.Inbound, $"Call to {Phone(record.Line) ?? record.Line}", cancellationToken);
         return await UpdateAsync(callId, current => Task.FromResult<CallRecord?>(current with
         {
             CallConnectionId = current.CallConnectionId ?? connection.CallConnectionId,
             ServerCallId = current.ServerCallId ?? connection.ServerCallId,
+            PreferredAgentId = current.PreferredAgentId ?? preferredAgent,
         }), cancellationToken) ?? stored.Call;
     }
 
@@ -313,6 +318,10 @@ public sealed class VoiceService(
         {
             await calls.ReleaseCallbackAsync(call.Customer, call.Id, ct);
         }
+        if (conversations is not null)
+        {
+            await conversations.RecordCallEndedAsync(call.Id, ended.Outcome ?? "ended", call.AgentId, ct);
+        }
         return ended;
     }
 
@@ -538,6 +547,7 @@ public sealed class VoiceService(
             Priority = annotations?.Priority,
             RequiredSkills = annotations is { Skills.Count: > 0 } a ? Requirements(queueId, a) : null,
             CustomerId = call.Customer,
+            PreferredAgentId = call.PreferredAgentId,
         }, ct);
         VoiceMetrics.Record("queued", call.Purpose);
         call = call with

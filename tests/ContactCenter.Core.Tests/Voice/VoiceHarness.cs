@@ -44,14 +44,16 @@ internal sealed class VoiceHarness : IMessageSender, IOutboundOutcomeSink
         var queues = new StaticQueueCatalog([new QueueDefinition("sales") { OfferTimeout = TimeSpan.FromSeconds(20), WrapUp = TimeSpan.FromSeconds(15) }, new QueueDefinition("care")]);
         Queues = queues;
         Acd = new AcdDispatcher(new AcdService(Store, queues, Clock), queues, this, Clock, [new VoiceAssignmentListener(this)]);
+        Conversations = new Core.Conversations.ConversationService(new Core.Conversations.ConversationRepository(Store), Acd, this, new Core.Conversations.MessagingSettings { SmsQueueId = "care" }, Clock);
         Voice = new VoiceService(new CallRepository(Store), Provider, new NoReader(), new TestCallbacks(), Acd,
-            new IvrFlowCatalog(IvrFlows.Parse(Flows, ["sales", "care"])), queues, this, settings ?? new VoiceSettings(), Clock, this);
+            new IvrFlowCatalog(IvrFlows.Parse(Flows, ["sales", "care"])), queues, this, settings ?? new VoiceSettings(), Clock, this, Conversations);
     }
 
     public VirtualTimeProvider Clock { get; }
     public InMemoryStateStore Store { get; }
     public IQueueCatalog Queues { get; }
     public AcdDispatcher Acd { get; }
+    public Core.Conversations.ConversationService Conversations { get; }
     public VoiceService Voice { get; }
     public RecordingCallControl Provider { get; } = new();
     public List<(string Campaign, string Entry, OutboundOutcome Outcome)> Outcomes { get; } = [];

@@ -227,6 +227,26 @@ public sealed class VoiceServiceTests
     }
 
     [Fact]
+    public async Task A_customer_with_an_open_case_who_calls_is_on_the_same_timeline_and_prefers_the_case_agent()
+    {
+        var sms = new Channels.InboundSms("m1", "+14255550100", "+18005550199", "My router is broken", _h.Clock.GetUtcNow());
+        await _h.Conversations.ReceiveSmsAsync(sms);
+        var customer = (await _h.Conversations.FindCustomerAsync(Core.Conversations.CustomerIdentity.Phone("+14255550100")))!;
+        var conversation = await _h.Conversations.GetConversationAsync(customer.OpenConversationId!);
+        await _h.Conversations.ContactAssignedAsync((await _h.Acd.Acd.GetContactAsync(conversation.ContactId!)) with { AgentId = "ann" });
+        _h.Clock.MoveTo(_h.Clock.GetUtcNow().AddMinutes(1));
+
+        var callId = await QueuedInSalesAsync();
+        Assert.Equal("ann", (await _h.Acd.Acd.GetContactAsync(callId)).PreferredAgentId);
+        await _h.EventAsync(callId, (id, conn, at) => new CallDisconnected(id, conn, at));
+
+        var timeline = await _h.Conversations.TimelineAsync(customer.Id);
+        var call = timeline.First();
+        Assert.Equal((Channel.Voice, conversation.Id, "ended"), (call.Channel, call.ConversationId, call.Status));
+        Assert.Contains("hung up waiting in sales", call.StatusDetails);
+    }
+
+    [Fact]
     public async Task A_failure_of_the_provider_leaves_the_call_unchanged_so_the_retried_work_runs_again()
     {
         var callId = await _h.IncomingCallAsync();
