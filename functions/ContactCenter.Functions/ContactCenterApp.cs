@@ -1,5 +1,6 @@
 using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Conversations;
 using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
@@ -67,6 +68,7 @@ public static class ContactCenterApp
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);
+        app.MapConversations();
         app.MapOutbound();
 
         if (hosting.Mode == HostingMode.Local)

@@ -549,9 +549,12 @@ public sealed partial class ConversationService(
     private static partial Regex ReplyPrefix();
 }
 
-/// <summary>Tells the conversation which agent took its contact.</summary>
-public sealed class ConversationAssignmentListener(ConversationService conversations) : IContactAssignmentListener
+/// <summary>
+/// Tells the conversation which agent took its contact. Takes the service through a factory: the service routes through
+/// the dispatcher, which holds this listener.
+/// </summary>
+public sealed class ConversationAssignmentListener(Func<ConversationService> conversations) : IContactAssignmentListener
 {
     public Task ContactAssignedAsync(ContactState contact, CancellationToken cancellationToken) =>
-        contact.Channel is Channel.Sms or Channel.Email ? conversations.ContactAssignedAsync(contact, cancellationToken) : Task.CompletedTask;
+        contact.Channel is Channel.Sms or Channel.Email ? conversations().ContactAssignedAsync(contact, cancellationToken) : Task.CompletedTask;
 }

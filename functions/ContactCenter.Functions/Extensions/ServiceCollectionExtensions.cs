@@ -12,6 +12,7 @@ using ContactCenter.Core.State;
 using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
+using ContactCenter.Functions.Conversations;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
@@ -84,6 +85,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboundEventsFunction>();
         services.AddSingleton<HeartbeatFunction>();
         services.AddVoice(configuration);
+        services.AddConversations(configuration);
         services.AddOutboundCampaigns(configuration);
 
         if (hosting.Mode == HostingMode.Local)

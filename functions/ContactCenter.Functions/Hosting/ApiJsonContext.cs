@@ -24,6 +24,12 @@ namespace ContactCenter.Functions.Hosting;
 [JsonSerializable(typeof(Acd.RulesHistoryView))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.AgentState))]
 [JsonSerializable(typeof(Voice.CallCommandRequest))]
+[JsonSerializable(typeof(Conversations.IdentityRequest))]
+[JsonSerializable(typeof(Conversations.ReplyRequest))]
+[JsonSerializable(typeof(Conversations.CustomerView))]
+[JsonSerializable(typeof(Conversations.TimelineView))]
+[JsonSerializable(typeof(ContactCenter.Core.Conversations.ConversationRecord))]
+[JsonSerializable(typeof(ContactCenter.Core.Conversations.TimelineEntry))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.ErlangCResult))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 

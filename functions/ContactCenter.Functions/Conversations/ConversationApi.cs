@@ -1,0 +1,135 @@
+using ContactCenter.Core.Conversations;
+using ContactCenter.Core.Routing;
+using ContactCenter.Functions.Hosting;
+
+namespace ContactCenter.Functions.Conversations;
+
+public sealed record IdentityRequest(string? Phone, string? Email);
+
+public sealed record ReplyRequest(string? AgentId, string? Text, string? Channel);
+
+public sealed record CustomerView(CustomerRecord Customer, ConversationRecord? OpenConversation);
+
+public sealed record TimelineView(string CustomerId, IReadOnlyList<TimelineEntry> Entries);
+
+/// <summary>Any agent sees a customer's record and timeline, and answers their case on the channel they used.</summary>
+public static class ConversationApi
+{
+    public static IEndpointRouteBuilder MapConversationApi(this IEndpointRouteBuilder app)
+    {
+        app.MapHttpFunction(ConversationFunctions.Customers, context => Guarded(context, FindAsync));
+        app.MapHttpFunction(ConversationFunctions.Customer, context => Guarded(context, CustomerAsync));
+        app.MapHttpFunction(ConversationFunctions.CustomerIdentities, context => Guarded(context, AddIdentityAsync));
+        app.MapHttpFunction(ConversationFunctions.CustomerTimeline, context => Guarded(context, TimelineAsync));
+        app.MapHttpFunction(ConversationFunctions.Conversation, context => Guarded(context, ConversationAsync));
+        app.MapHttpFunction(ConversationFunctions.ConversationReplies, context => Guarded(context, ReplyAsync));
+        app.MapHttpFunction(ConversationFunctions.ConversationResolve, context => Guarded(context, ResolveAsync));
+        return app;
+    }
+
+    /// <summary>GET /api/customers?phone=+1...|email=...: the customer with that identity.</summary>
+    private static async Task<IResult> FindAsync(HttpContext context, ConversationService service)
+    {
+        var query = context.Request.Query;
+        var text = query["phone"].FirstOrDefault() ?? query["email"].FirstOrDefault()
+            ?? throw new ArgumentException("Ask by phone (?phone=+14255550100) or email (?email=ann@example.com).");
+        var customer = await service.FindCustomerAsync(CustomerIdentity.Parse(text), context.RequestAborted)
+            ?? throw new UnknownCustomerException(text);
+        return await ViewAsync(service, customer, context.RequestAborted);
+    }
+
+    private static async Task<IResult> CustomerAsync(HttpContext context, ConversationService service) =>
+        await ViewAsync(service, await service.GetCustomerAsync(Route(context, "customerId"), context.RequestAborted), context.RequestAborted);
+
+    private static async Task<IResult> AddIdentityAsync(HttpContext context, ConversationService service)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.IdentityRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var identity = request!.Phone is { } phone ? CustomerIdentity.Phone(phone)
+            : request.Email is { } email ? CustomerIdentity.Email(email)
+            : throw new ArgumentException("Give a phone (E.164) or an email address.");
+        var customer = await service.AddIdentityAsync(Route(context, "customerId"), identity, context.RequestAborted);
+        return await ViewAsync(service, customer, context.RequestAborted);
+    }
+
+    private static async Task<IResult> TimelineAsync(HttpContext context, ConversationService service)
+    {
+        var customerId = Route(context, "customerId");
+        await service.GetCustomerAsync(customerId, context.RequestAborted); // 404 for an unknown customer
+        var limit = int.TryParse(context.Request.Query["limit"], out var l) ? l : 100;
+        return TypedResults.Json(new TimelineView(customerId, await service.TimelineAsync(customerId, limit, context.RequestAborted)), ApiJsonContext.Default.TimelineView);
+    }
+
+    private static async Task<IResult> ConversationAsync(HttpContext context, ConversationService service) =>
+        TypedResults.Json(await service.GetConversationAsync(Route(context, "conversationId"), context.RequestAborted), ApiJsonContext.Default.ConversationRecord);
+
+    private static async Task<IResult> ReplyAsync(HttpContext context, ConversationService service)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.ReplyRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request!.AgentId))
+        {
+            errors["agentId"] = ["Say which agent replies."];
+        }
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            errors["text"] = ["A reply needs text."];
+        }
+        Channel? channel = null;
+        if (request.Channel is { } name)
+        {
+            if (Enum.TryParse<Channel>(name, ignoreCase: true, out var parsed) && parsed is Channel.Sms or Channel.Email)
+            {
+                channel = parsed;
+            }
+            else
+            {
+                errors["channel"] = ["Reply by sms or email (or leave it out for the customer's last channel)."];
+            }
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var entry = await service.ReplyAsync(Route(context, "conversationId"), request.AgentId!, request.Text!, channel, context.RequestAborted);
+        return TypedResults.Json(entry, ApiJsonContext.Default.TimelineEntry, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ResolveAsync(HttpContext context, ConversationService service) =>
+        TypedResults.Json(await service.ResolveAsync(Route(context, "conversationId"), context.RequestAborted), ApiJsonContext.Default.ConversationRecord);
+
+    private static async Task<IResult> ViewAsync(ConversationService service, CustomerRecord customer, CancellationToken ct)
+    {
+        var open = customer.OpenConversationId is { } id ? await service.GetConversationAsync(id, ct) : null;
+        return TypedResults.Json(new CustomerView(customer, open), ApiJsonContext.Default.CustomerView);
+    }
+
+    private static string Route(HttpContext context, string name) => (string)context.Request.RouteValues[name]!;
+
+    private static async Task<IResult> Guarded(HttpContext context, Func<HttpContext, ConversationService, Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler(context, context.RequestServices.GetRequiredService<ConversationService>());
+        }
+        catch (Exception ex) when (ex is UnknownCustomerException or UnknownConversationException)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status404NotFound, "Not found", ex.Message);
+        }
+        catch (ConversationConflictException ex)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status409Conflict, "Not possible", ex.Message);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            return FunctionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid request", ex.Message);
+        }
+    }
+}

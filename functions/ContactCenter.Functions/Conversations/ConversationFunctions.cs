@@ -1,0 +1,86 @@
+using ContactCenter.Core.Channels;
+using ContactCenter.Core.Conversations;
+using ContactCenter.Core.Messaging;
+using ContactCenter.Core.Routing;
+using ContactCenter.Functions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ContactCenter.Functions.Conversations;
+
+/// <summary>Customers, their timelines and cases over HTTP, and the queue that sends replies.</summary>
+public static class ConversationFunctions
+{
+    private const string Key = "function";
+
+    public static readonly FunctionDefinition Customers = new("Customers", new HttpTrigger("customers", ["get"], Key));
+    public static readonly FunctionDefinition Customer = new("Customer", new HttpTrigger("customers/{customerId}", ["get"], Key));
+    public static readonly FunctionDefinition CustomerIdentities = new("CustomerIdentities", new HttpTrigger("customers/{customerId}/identities", ["post"], Key));
+    public static readonly FunctionDefinition CustomerTimeline = new("CustomerTimeline", new HttpTrigger("customers/{customerId}/timeline", ["get"], Key));
+    public static readonly FunctionDefinition Conversation = new("Conversation", new HttpTrigger("conversations/{conversationId}", ["get"], Key));
+    public static readonly FunctionDefinition ConversationReplies = new("ConversationReplies", new HttpTrigger("conversations/{conversationId}/replies", ["post"], Key));
+    public static readonly FunctionDefinition ConversationResolve = new("ConversationResolve", new HttpTrigger("conversations/{conversationId}/resolve", ["post"], Key));
+
+    /// <summary>Replies and acknowledgements, sent by the channel's provider; retried until sent, dead-lettered (kept) if never.</summary>
+    public static readonly FunctionDefinition OutboundMessages = new("OutboundMessages", new ServiceBusTrigger(QueueNames.OutboundMessages));
+
+    public static IReadOnlyList<FunctionDefinition> All { get; } =
+        [Customers, Customer, CustomerIdentities, CustomerTimeline, Conversation, ConversationReplies, ConversationResolve, OutboundMessages];
+}
+
+/// <summary>The "Messaging" settings section.</summary>
+public sealed class MessagingOptions
+{
+    public const string Section = "Messaging";
+
+    public string SmsQueueId { get; set; } = "general";
+    public string EmailQueueId { get; set; } = "general";
+    public string? SmsFrom { get; set; }
+    public string? EmailFrom { get; set; }
+    public string EmailDomain { get; set; } = "contactcenter.local";
+    public string? SmsAcknowledgement { get; set; }
+    public string? EmailAcknowledgement { get; set; }
+
+    public MessagingSettings ToSettings() => new()
+    {
+        SmsQueueId = SmsQueueId,
+        EmailQueueId = EmailQueueId,
+        SmsFrom = SmsFrom,
+        EmailFrom = EmailFrom,
+        EmailDomain = EmailDomain,
+        SmsAcknowledgement = SmsAcknowledgement,
+        EmailAcknowledgement = EmailAcknowledgement,
+    };
+}
+
+public static class ConversationRegistration
+{
+    public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ToSettings());
+        services.AddSingleton<ConversationRepository>();
+        services.AddSingleton<ConversationService>();
+        services.AddSingleton<IContactAssignmentListener>(provider => new ConversationAssignmentListener(provider.GetRequiredService<ConversationService>));
+        services.AddSingleton<OutboundMessagesFunction>();
+        return services;
+    }
+
+    public static WebApplication MapConversations(this WebApplication app)
+    {
+        app.MapTriggeredFunction<OutboundMessagesFunction>(ConversationFunctions.OutboundMessages);
+        app.MapConversationApi();
+        return app;
+    }
+}
+
+/// <summary>Sends one queued reply through its channel's provider (the providers are optional until configured).</summary>
+public sealed class OutboundMessagesFunction(ConversationService conversations, IServiceProvider services, ILogger<OutboundMessagesFunction> logger) : ITriggeredFunction
+{
+    public async Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
+    {
+        var work = OutboundMessageWork.FromJson(invocation.BindingText(ConversationFunctions.OutboundMessages.Trigger.Name));
+        var entry = await conversations.SendQueuedAsync(work, services.GetService<ISmsProvider>(), services.GetService<IEmailProvider>(), cancellationToken);
+        logger.LogInformation("{Channel} to {To} ({EntryId}): {Status}.", work.Channel, work.To, work.EntryId, entry?.Status);
+        return new InvocationResult().Log($"{work.Channel} {work.EntryId}: {entry?.Status}");
+    }
+}
