@@ -33,5 +33,8 @@ public static class TableNames
     /// <summary>Placed outbound calls by call connection id: which campaign entry and attempt, and the outcome.</summary>
     public const string OutboundCalls = "OutboundCalls";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls];
+    /// <summary>SMS opt-outs: a partition per customer number, a row per number of ours plus one for "all our numbers".</summary>
+    public const string SmsOptOuts = "SmsOptOuts";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, SmsOptOuts];
 }
