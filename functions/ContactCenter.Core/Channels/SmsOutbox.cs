@@ -39,7 +39,11 @@ public sealed record SmsOutboxOptions
     }
 }
 
-/// <summary>What a keyword text did: the keyword, whether it changed the opt-out state, and the reply sent (null when none).</summary>
+/// <summary>
+/// What a keyword text did: the keyword; <see cref="Changed"/> when the opt-out state now stored is the one this text
+/// set (also true for a redelivery of that same text), false when it repeated the current state or came after a newer
+/// change; and the reply sent (null when none).
+/// </summary>
 public sealed record SmsKeywordResult(SmsKeyword Keyword, bool Changed, SmsSendResult? Reply);
 
 /// <summary>The customer opted out of texts from this number (or from all ours): nothing was sent.</summary>
