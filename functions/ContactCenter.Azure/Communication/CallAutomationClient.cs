@@ -21,7 +21,7 @@ namespace ContactCenter.Azure.Communication;
 public class CallAutomationClient : ICallControl
 {
     /// <summary>The Entra ID scope ACS accepts tokens for (the double slash is ACS's resource id plus "/.default").</summary>
-    public const string Scope = "https://communication.azure.com//.default";
+    public const string Scope = CommunicationPipeline.Scope;
 
     internal const string ActivitySourceName = "ContactCenter.Communication";
     private static readonly ActivitySource Activities = new(ActivitySourceName);
@@ -38,30 +38,21 @@ public class CallAutomationClient : ICallControl
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(credential);
         options ??= new CallAutomationClientOptions();
-        _endpoint = Root(endpoint);
+        _endpoint = CommunicationPipeline.Root(endpoint);
         _apiVersion = options.Version;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        // Azure.Core's bearer policy refuses to send a token over plain HTTP.
-        _pipeline = Pipeline(options, new BearerTokenAuthenticationPolicy(credential, Scope));
+        _pipeline = CommunicationPipeline.Build(options, credential);
     }
 
     /// <summary>A connection string from the resource's Keys blade: endpoint=https://contoso.communication.azure.com/;accesskey=BASE64.</summary>
     public CallAutomationClient(string connectionString, CallAutomationClientOptions? options = null, TimeProvider? timeProvider = null)
     {
-        var (endpoint, key) = ParseConnectionString(connectionString);
+        var (endpoint, key) = CommunicationPipeline.ParseConnectionString(connectionString);
         options ??= new CallAutomationClientOptions();
         _endpoint = endpoint;
         _apiVersion = options.Version;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _pipeline = Pipeline(options, new HmacAuthenticationPolicy(key, _timeProvider));
-    }
-
-    // Authentication is per retry, so a retried request is signed (dated) afresh; errors are read by our parser.
-    private static HttpPipeline Pipeline(CallAutomationClientOptions options, HttpPipelinePolicy authentication)
-    {
-        var pipelineOptions = new HttpPipelineOptions(options) { RequestFailedDetailsParser = CommunicationErrorParser.Instance };
-        pipelineOptions.PerRetryPolicies.Add(authentication);
-        return HttpPipelineBuilder.Build(pipelineOptions);
+        _pipeline = CommunicationPipeline.Build(options, key, _timeProvider);
     }
 
     /// <summary>For mocking.</summary>
@@ -270,31 +261,5 @@ public class CallAutomationClient : ICallControl
     {
         var content = response.Content;
         return content is null || content.ToMemory().IsEmpty ? null : JsonSerializer.Deserialize(content.ToMemory().Span, typeInfo);
-    }
-
-    // The path is kept (ACS's is "/"), so the client can also talk to a simulator served under a base path.
-    private static Uri Root(Uri endpoint) =>
-        endpoint.IsAbsoluteUri ? new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/") : throw new ArgumentException("An absolute endpoint URI is required.", nameof(endpoint));
-
-    internal static (Uri Endpoint, byte[] Key) ParseConnectionString(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2))
-            .Where(kv => kv.Length == 2)
-            .GroupBy(kv => kv[0].Trim(), StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Last()[1].Trim(), StringComparer.OrdinalIgnoreCase);
-        if (!parts.TryGetValue("endpoint", out var endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-            || !parts.TryGetValue("accesskey", out var accessKey))
-        {
-            throw new FormatException("An ACS connection string needs endpoint=https://<resource>.communication.azure.com/ and accesskey=<base64 key>.");
-        }
-        var key = new byte[accessKey.Length];
-        // Never echo the key: it is the secret.
-        if (!Convert.TryFromBase64String(accessKey, key, out var written) || written == 0)
-        {
-            throw new FormatException("The ACS connection string's accesskey is not valid base64.");
-        }
-        return (Root(uri), key[..written]);
     }
 }

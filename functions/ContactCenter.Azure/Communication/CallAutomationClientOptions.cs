@@ -20,15 +20,7 @@ public sealed class CallAutomationClientOptions : ClientOptions
             ServiceVersion.V2025_06_15 => "2025-06-15",
             _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Unknown Call Automation API version."),
         };
-        Retry.MaxRetries = 3;
-        Retry.Mode = RetryMode.Exponential;
-        Retry.Delay = TimeSpan.FromMilliseconds(200);
-        Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        // Logged as-is: they identify a request and its retries. Authorization and the access key never are.
-        Diagnostics.LoggedHeaderNames.Add("Repeatability-Request-ID");
-        Diagnostics.LoggedHeaderNames.Add("Repeatability-First-Sent");
-        Diagnostics.LoggedHeaderNames.Add("x-ms-date");
-        Diagnostics.LoggedQueryParameters.Add("api-version");
+        CommunicationPipeline.ApplyDefaults(this);
     }
 
     /// <summary>The api-version query value sent with every request.</summary>

@@ -42,5 +42,8 @@ public static class TableNames
     /// <summary>Every customer's timeline (a partition per customer, rows in time order) and the message references.</summary>
     public const string Timeline = "Timeline";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline];
+    /// <summary>SMS opt-outs: a partition per customer number, a row per number of ours plus one for "all our numbers".</summary>
+    public const string SmsOptOuts = "SmsOptOuts";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts];
 }

@@ -229,7 +229,7 @@ public sealed class VoiceServiceTests
     [Fact]
     public async Task A_customer_with_an_open_case_who_calls_is_on_the_same_timeline_and_prefers_the_case_agent()
     {
-        var sms = new Channels.InboundSms("m1", "+14255550100", "+18005550199", "My router is broken", _h.Clock.GetUtcNow());
+        var sms = new ContactCenter.Core.Channels.InboundSms("m1", "+14255550100", "+18005550199", "My router is broken", _h.Clock.GetUtcNow());
         await _h.Conversations.ReceiveSmsAsync(sms);
         var customer = (await _h.Conversations.FindCustomerAsync(Core.Conversations.CustomerIdentity.Phone("+14255550100")))!;
         var conversation = await _h.Conversations.GetConversationAsync(customer.OpenConversationId!);
