@@ -33,5 +33,8 @@ public static class TableNames
     /// <summary>Placed outbound calls by call connection id: which campaign entry and attempt, and the outcome.</summary>
     public const string OutboundCalls = "OutboundCalls";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls];
+    /// <summary>Email threading: a partition per Message-ID (or subject token) we know, naming its conversation.</summary>
+    public const string EmailThreads = "EmailThreads";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, EmailThreads];
 }
