@@ -1,6 +1,7 @@
 using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Conversations;
+using ContactCenter.Functions.Messaging;
 using ContactCenter.Functions.Extensions;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
@@ -69,6 +70,7 @@ public static class ContactCenterApp
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);
         app.MapConversations();
+        app.MapEmailChannel();
         app.MapOutbound();
 
         if (hosting.Mode == HostingMode.Local)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ContactCenter.Core.Channels;
 using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Routing;
@@ -58,13 +57,18 @@ public sealed class ConversationConflictException(string message) : Exception(me
 /// the provider's message id, so redelivered events change nothing; sending goes through a queue, so a provider outage
 /// delays a reply, never loses it.
 /// </summary>
-public sealed partial class ConversationService(
+public sealed class ConversationService(
     ConversationRepository repository,
     AcdDispatcher acd,
     IMessageSender sender,
     MessagingSettings settings,
-    TimeProvider timeProvider)
+    TimeProvider timeProvider,
+    IEmailThreadIndex threads) : IInboundEmailSink
 {
+    private readonly EmailThreading _threading = new(settings.EmailDomain);
+
+    Task IInboundEmailSink.ReceiveAsync(InboundEmail email, CancellationToken cancellationToken) => ReceiveEmailAsync(email, cancellationToken);
+
     public const string OutboundQueue = QueueNames.OutboundMessages;
 
     private DateTimeOffset Now => timeProvider.GetUtcNow();
@@ -118,7 +122,7 @@ public sealed partial class ConversationService(
     {
         var identity = CustomerIdentity.Phone(sms.From);
         var customer = await ResolveCustomerAsync(identity, ct: ct);
-        var conversation = await OpenOrContinueAsync(customer, Channel.Sms, sms.From, sms.To, subject: null, threadMatch: null, ct);
+        var conversation = await OpenOrContinueAsync(customer, Channel.Sms, sms.From, sms.To, subject: null, threadConversationId: null, ct);
         var entry = new TimelineEntry
         {
             Id = $"sms|{sms.MessageId}",
@@ -149,10 +153,10 @@ public sealed partial class ConversationService(
     public async Task<TimelineEntry?> ReceiveEmailAsync(InboundEmail email, CancellationToken ct = default)
     {
         var identity = CustomerIdentity.Email(email.From);
-        var threadMatch = await FindThreadAsync(email, ct);
-        var customer = threadMatch is not null ? await GetCustomerAsync(threadMatch.CustomerId, ct) : await ResolveCustomerAsync(identity, email.FromName, ct);
-        var conversation = await OpenOrContinueAsync(customer, Channel.Email, identity.Value, email.To.FirstOrDefault(), email.Subject, threadMatch, ct);
-        var messageId = NormalizeMessageId(email.MessageId);
+        var thread = await EmailThreading.FindConversationAsync(email, threads, ct) is { } match ? (await repository.GetConversationAsync(match.ConversationId, ct))?.Value : null;
+        var customer = thread is not null ? await GetCustomerAsync(thread.CustomerId, ct) : await ResolveCustomerAsync(identity, email.FromName, ct);
+        var conversation = await OpenOrContinueAsync(customer, Channel.Email, identity.Value, email.To.FirstOrDefault(), email.Subject, thread?.Id, ct);
+        var messageId = EmailThreading.NormalizeMessageId(email.MessageId) ?? $"<{Guid.NewGuid():N}@{settings.EmailDomain}>";
         var entry = new TimelineEntry
         {
             Id = $"email|{messageId}",
@@ -173,6 +177,7 @@ public sealed partial class ConversationService(
         {
             return null;
         }
+        await EmailThreading.RememberAsync(threads, conversation.Id, messageId, email.Subject, ct);
         await UpdateConversationAsync(conversation.Id, c => c with { EmailThread = [.. c.EmailThread.Where(m => m != messageId).TakeLast(19), messageId] }, ct);
         var opened = await RouteAsync(conversation, Channel.Email, settings.EmailQueueId, ct);
         if (opened && settings.EmailAcknowledgement is { } ack)
@@ -341,8 +346,8 @@ public sealed partial class ConversationService(
         string? replySubject = null;
         if (channel == Channel.Email)
         {
-            messageId = $"<{Guid.NewGuid():N}@{settings.EmailDomain}>";
-            replySubject = ReplySubject(subject ?? conversation?.Subject ?? "Your request", conversationId);
+            messageId = _threading.NewMessageId();
+            replySubject = EmailThreading.ReplySubject(subject ?? conversation?.Subject ?? "Your request", conversationId);
         }
         var entry = new TimelineEntry
         {
@@ -362,8 +367,8 @@ public sealed partial class ConversationService(
         await repository.AddEntryAsync(entry, ct);
         if (messageId is not null)
         {
-            // Our Message-ID finds the case when the customer replies to this email.
-            await repository.LinkProviderIdAsync(entry, $"email|{messageId}", ct);
+            // Our Message-ID (and the subject token) find the case when the customer replies to this email.
+            await EmailThreading.RememberAsync(threads, conversationId, messageId, replySubject, ct);
         }
         var work = new OutboundMessageWork(entryId, customerId, channel, to, from)
         {
@@ -380,13 +385,13 @@ public sealed partial class ConversationService(
     // ------------------------------------------------------------------ cases and routing
 
     private async Task<ConversationRecord> OpenOrContinueAsync(CustomerRecord customer, Channel channel, string customerAddress, string? ourAddress,
-        string? subject, TimelineEntry? threadMatch, CancellationToken ct)
+        string? subject, string? threadConversationId, CancellationToken ct)
     {
-        var existingId = threadMatch?.ConversationId ?? customer.OpenConversationId;
+        var existingId = threadConversationId ?? customer.OpenConversationId;
         if (existingId is not null && await repository.GetConversationAsync(existingId, ct) is { } existing)
         {
             // A reply to a resolved case reopens it: the customer is still talking about the same thing.
-            var reopened = existing.Value.Status == ConversationStatus.Resolved && threadMatch is not null;
+            var reopened = existing.Value.Status == ConversationStatus.Resolved && threadConversationId is not null;
             if (existing.Value.Status == ConversationStatus.Open || reopened)
             {
                 var continued = await UpdateConversationAsync(existing.Value.Id, c => c with
@@ -447,45 +452,6 @@ public sealed partial class ConversationService(
         return true;
     }
 
-    private async Task<TimelineEntry?> FindThreadAsync(InboundEmail email, CancellationToken ct)
-    {
-        var candidates = new List<string>();
-        if (email.InReplyTo is { } inReplyTo)
-        {
-            candidates.Add(NormalizeMessageId(inReplyTo));
-        }
-        candidates.AddRange(email.References.Select(NormalizeMessageId).Reverse());
-        foreach (var id in candidates.Distinct())
-        {
-            if (await repository.FindEntryAsync($"email|{id}", ct) is { Value.ConversationId: not null } match)
-            {
-                return match.Value;
-            }
-        }
-        if (SubjectToken().Match(email.Subject ?? "") is { Success: true } token && await repository.GetConversationAsync(token.Groups[1].Value, ct) is { } byToken)
-        {
-            return new TimelineEntry { Id = "subject-token", CustomerId = byToken.Value.CustomerId, ConversationId = byToken.Value.Id, Channel = Channel.Email, Direction = Direction.Inbound, At = Now };
-        }
-        return null;
-    }
-
-    /// <summary>"Re: {subject} [#C-...]" — one "Re:", one token, whatever the customer's client did to the subject.</summary>
-    public static string ReplySubject(string subject, string conversationId)
-    {
-        var bare = SubjectToken().Replace(subject, "").Trim();
-        while (ReplyPrefix().Match(bare) is { Success: true } prefix)
-        {
-            bare = bare[prefix.Length..].TrimStart();
-        }
-        return $"Re: {bare} [#{conversationId}]";
-    }
-
-    public static string NormalizeMessageId(string id)
-    {
-        var trimmed = id.Trim();
-        return trimmed.StartsWith('<') ? trimmed : $"<{trimmed}>";
-    }
-
     /// <summary>The conversation a messaging contact belongs to ("C-...~2" → "C-..."); null for contacts of calls.</summary>
     public static string? ConversationIdOfContact(string contactId) =>
         contactId.StartsWith("C-", StringComparison.Ordinal) ? Voice.CallRecord.CallIdOfContact(contactId) : null;
@@ -541,12 +507,6 @@ public sealed partial class ConversationService(
             }
         }
     }
-
-    [GeneratedRegex(@"\[#(C-[0-9A-F]{10})\]", RegexOptions.CultureInvariant)]
-    private static partial Regex SubjectToken();
-
-    [GeneratedRegex(@"^(re|aw|sv|fw|fwd)\s*:\s*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex ReplyPrefix();
 }
 
 /// <summary>

@@ -45,5 +45,8 @@ public static class TableNames
     /// <summary>SMS opt-outs: a partition per customer number, a row per number of ours plus one for "all our numbers".</summary>
     public const string SmsOptOuts = "SmsOptOuts";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts];
+    /// <summary>Email threading: a partition per Message-ID (or subject token) we know, naming its conversation.</summary>
+    public const string EmailThreads = "EmailThreads";
+
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts, EmailThreads];
 }

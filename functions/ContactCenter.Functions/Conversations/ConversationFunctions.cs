@@ -1,5 +1,7 @@
 using ContactCenter.Core.Channels;
 using ContactCenter.Core.Conversations;
+using ContactCenter.Core.Events;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Routing;
 using ContactCenter.Functions.Hosting;
@@ -59,6 +61,9 @@ public static class ConversationRegistration
         services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
         services.AddSingleton(provider => provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ToSettings());
         services.AddSingleton<ConversationRepository>();
+        services.TryAddSingleton<IEmailThreadIndex, StateStoreEmailThreadIndex>();
+        services.AddSingleton<IInboundEventHandler, SmsEventsHandler>();
+        services.AddSingleton<IInboundEventHandler, EmailDeliveryHandler>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<IContactAssignmentListener>(provider => new ConversationAssignmentListener(provider.GetRequiredService<ConversationService>));
         services.AddSingleton<OutboundMessagesFunction>();
@@ -79,7 +84,9 @@ public sealed class OutboundMessagesFunction(ConversationService conversations, 
     public async Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
     {
         var work = OutboundMessageWork.FromJson(invocation.BindingText(ConversationFunctions.OutboundMessages.Trigger.Name));
-        var entry = await conversations.SendQueuedAsync(work, services.GetService<ISmsProvider>(), services.GetService<IEmailProvider>(), cancellationToken);
+        // Texts go through the outbox (opt-outs, length); without one (no SMS channel configured) straight to the provider.
+        ISmsProvider? sms = services.GetService<SmsOutbox>() is { } outbox ? new OutboxSmsProvider(outbox) : services.GetService<ISmsProvider>();
+        var entry = await conversations.SendQueuedAsync(work, sms, services.GetService<IEmailProvider>(), cancellationToken);
         logger.LogInformation("{Channel} to {To} ({EntryId}): {Status}.", work.Channel, work.To, work.EntryId, entry?.Status);
         return new InvocationResult().Log($"{work.Channel} {work.EntryId}: {entry?.Status}");
     }

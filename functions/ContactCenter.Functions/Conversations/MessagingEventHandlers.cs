@@ -38,13 +38,14 @@ public sealed class SmsEventsHandler(ConversationService conversations, IService
 /// <summary>Email delivery reports (ACS Event Grid) onto the timeline.</summary>
 public sealed class EmailDeliveryHandler(ConversationService conversations) : IInboundEventHandler
 {
-    public const string EventType = "Microsoft.Communication.EmailDeliveryReportReceived";
-
-    public bool Handles(string eventType) => eventType == EventType;
+    public bool Handles(string eventType) => eventType == EmailDeliveryReportReader.EventType;
 
     public async Task HandleAsync(InboundEvent inboundEvent, CancellationToken cancellationToken)
     {
-        var report = EmailDeliveryReportReader.Read(inboundEvent);
+        if (EmailDeliveryReportReader.TryRead(inboundEvent) is not { } report)
+        {
+            return;
+        }
         await conversations.RecordDeliveryAsync(report.OperationId, report.Status, report.Details, report.At, cancellationToken);
     }
 }

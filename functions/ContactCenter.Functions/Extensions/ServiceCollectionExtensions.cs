@@ -13,6 +13,7 @@ using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Acd;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Conversations;
+using ContactCenter.Functions.Messaging;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
@@ -86,6 +87,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<HeartbeatFunction>();
         services.AddVoice(configuration);
         services.AddConversations(configuration);
+        services.AddSmsChannel(configuration);
+        services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
 
         if (hosting.Mode == HostingMode.Local)

@@ -24,7 +24,8 @@ public sealed class ConversationServiceTests : IMessageSender, ISmsProvider, IEm
         var queues = new StaticQueueCatalog([new QueueDefinition("general") { StickyAgentWindow = TimeSpan.FromMinutes(5) }]);
         _acd = new AcdDispatcher(new AcdService(store, queues, _clock), queues, this, _clock);
         _service = new ConversationService(new ConversationRepository(store), _acd, this,
-            new MessagingSettings { SmsFrom = "+18005550199", EmailFrom = "help@contoso.com", EmailDomain = "contoso.com", SmsAcknowledgement = "Thanks, we'll reply soon." }, _clock);
+            new MessagingSettings { SmsFrom = "+18005550199", EmailFrom = "help@contoso.com", EmailDomain = "contoso.com", SmsAcknowledgement = "Thanks, we'll reply soon." }, _clock,
+            new StateStoreEmailThreadIndex(store));
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -133,7 +134,7 @@ public sealed class ConversationServiceTests : IMessageSender, ISmsProvider, IEm
         // Only the subject token survived (headers stripped by a forwarding client).
         await _service.ReceiveEmailAsync(new InboundEmail("<third@mail.example>", "ann@example.com", ["help@contoso.com"], $"Fwd: Refund [#{conversationId}]", _clock.GetUtcNow()), Ct);
         Assert.Equal(3, (await _service.GetConversationAsync(conversationId, Ct)).EmailThread.Count);
-        Assert.Equal($"Re: Refund [#{conversationId}]", ConversationService.ReplySubject($"RE: Re: Refund [#{conversationId}]", conversationId));
+        Assert.Equal($"Re: Refund [#{conversationId}]", EmailThreading.ReplySubject($"RE: Re: Refund [#{conversationId}]", conversationId));
         Assert.Equal("queued", reply.Status);
     }
 

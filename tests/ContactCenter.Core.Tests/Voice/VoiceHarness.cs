@@ -44,7 +44,7 @@ internal sealed class VoiceHarness : IMessageSender, IOutboundOutcomeSink
         var queues = new StaticQueueCatalog([new QueueDefinition("sales") { OfferTimeout = TimeSpan.FromSeconds(20), WrapUp = TimeSpan.FromSeconds(15) }, new QueueDefinition("care")]);
         Queues = queues;
         Acd = new AcdDispatcher(new AcdService(Store, queues, Clock), queues, this, Clock, [new VoiceAssignmentListener(this)]);
-        Conversations = new Core.Conversations.ConversationService(new Core.Conversations.ConversationRepository(Store), Acd, this, new Core.Conversations.MessagingSettings { SmsQueueId = "care" }, Clock);
+        Conversations = new Core.Conversations.ConversationService(new Core.Conversations.ConversationRepository(Store), Acd, this, new Core.Conversations.MessagingSettings { SmsQueueId = "care" }, Clock, new ContactCenter.Core.Channels.StateStoreEmailThreadIndex(Store));
         Voice = new VoiceService(new CallRepository(Store), Provider, new NoReader(), new TestCallbacks(), Acd,
             new IvrFlowCatalog(IvrFlows.Parse(Flows, ["sales", "care"])), queues, this, settings ?? new VoiceSettings(), Clock, this, Conversations);
     }

@@ -8,41 +8,51 @@ using ContactCenter.Integration.Tests.Infrastructure;
 namespace ContactCenter.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// Real Table Storage for the tests: uses the Azurite already listening on 127.0.0.1:10002 (CI starts one), or
-/// starts the repository's own (npm ci installs it from package.json) and stops it by its PID afterwards.
+/// Real Table and Blob Storage for the tests: uses the Azurite services already listening on 127.0.0.1:10002 (tables)
+/// and 127.0.0.1:10000 (blobs) — CI starts both —, or starts the repository's own (npm ci installs it from
+/// package.json) and stops them by their PIDs afterwards.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
     public const string ConnectionString = "UseDevelopmentStorage=true";
     private const int TablePort = 10002;
-    private Process? _started;
+    private const int BlobPort = 10000;
+    private readonly List<Process> _started = [];
 
     public TableServiceClient ServiceClient { get; } = new(ConnectionString);
 
     public async ValueTask InitializeAsync()
     {
-        if (await IsListeningAsync())
+        // Each service independently: CI may have started only one of them.
+        await EnsureAsync("azurite-table", $"--tableHost 127.0.0.1 --tablePort {TablePort}", TablePort);
+        await EnsureAsync("azurite-blob", $"--blobHost 127.0.0.1 --blobPort {BlobPort}", BlobPort);
+    }
+
+    private async Task EnsureAsync(string tool, string hostArguments, int port)
+    {
+        if (await IsListeningAsync(port))
         {
             return;
         }
-        var binary = Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", "azurite-table");
+        var binary = Path.Combine(RepositoryPaths.Root, "node_modules", ".bin", tool);
         if (!File.Exists(binary))
         {
             await RunAsync("npm", "ci --no-audit --no-fund", RepositoryPaths.Root);
         }
-        _started = Process.Start(new ProcessStartInfo(binary,
-            $"--tableHost 127.0.0.1 --tablePort {TablePort} --inMemoryPersistence --skipApiVersionCheck --loose --silent --disableTelemetry")
+        var started = Process.Start(new ProcessStartInfo(binary,
+            $"{hostArguments} --inMemoryPersistence --skipApiVersionCheck --loose --silent --disableTelemetry")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("Could not start Azurite.");
+        }) ?? throw new InvalidOperationException($"Could not start {tool}.");
+        _started.Add(started);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await IsListeningAsync())
+        while (!await IsListeningAsync(port))
         {
-            if (_started.HasExited || DateTime.UtcNow > deadline)
+            if (started.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"Azurite did not start: {await _started.StandardError.ReadToEndAsync()}");
+                throw new InvalidOperationException($"{tool} did not start: {await started.StandardError.ReadToEndAsync()}");
             }
             await Task.Delay(100);
         }
@@ -50,21 +60,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_started is { HasExited: false })
+        foreach (var started in _started)
         {
-            _started.Kill(entireProcessTree: true);
-            _started.WaitForExit(5000);
+            if (!started.HasExited)
+            {
+                started.Kill(entireProcessTree: true);
+                started.WaitForExit(5000);
+            }
+            started.Dispose();
         }
-        _started?.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<bool> IsListeningAsync()
+    private static async Task<bool> IsListeningAsync(int port)
     {
         using var client = new TcpClient();
         try
         {
-            await client.ConnectAsync("127.0.0.1", TablePort).WaitAsync(TimeSpan.FromSeconds(1));
+            await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(1));
             return true;
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException)

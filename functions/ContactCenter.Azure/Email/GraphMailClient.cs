@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace ContactCenter.Azure.Email;
+
+public sealed class GraphMailClientOptions : ClientOptions
+{
+    public const string DefaultBaseUri = "https://graph.microsoft.com/v1.0/";
+
+    public GraphMailClientOptions()
+    {
+        Retry.MaxRetries = 3;
+        Retry.Mode = RetryMode.Exponential;
+        Retry.Delay = TimeSpan.FromMilliseconds(500);
+        Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+    }
+
+    /// <summary>Largest message MIME read (Exchange's own limit is 150 MB; ours is what we are willing to buffer).</summary>
+    public long MaxMessageBytes { get; set; } = 50L * 1024 * 1024;
+}
+
+/// <summary>
+/// The one Microsoft Graph call inbound email needs: a mailbox message's MIME,
+/// <c>GET {base}/users/{mailbox}/messages/{id}/$value</c>, with an Entra ID token for https://graph.microsoft.com/.default
+/// (app permission Mail.Read, ideally limited to the shared mailbox by an application access policy). The MIME carries
+/// everything — internetMessageId, In-Reply-To, References, bodies, attachments — so it is read by the same
+/// <see cref="MimeEmailReader"/> as the inbound-parse webhook. Written by hand: the Graph SDK is not served here and
+/// one GET does not need it.
+/// </summary>
+public class GraphMailClient
+{
+    public const string Scope = "https://graph.microsoft.com/.default";
+    private static readonly ActivitySource Activities = new("ContactCenter.Communication");
+
+    private readonly HttpPipeline _pipeline;
+    private readonly Uri _baseUri;
+    private readonly long _maxBytes;
+
+    /// <param name="baseUri">https://graph.microsoft.com/v1.0/ in Azure; tests point it at a fake Graph on a loopback address.</param>
+    public GraphMailClient(Uri baseUri, TokenCredential credential, GraphMailClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(baseUri);
+        ArgumentNullException.ThrowIfNull(credential);
+        options ??= new GraphMailClientOptions();
+        _baseUri = baseUri.IsAbsoluteUri ? new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/") : throw new ArgumentException("An absolute base URI is required.", nameof(baseUri));
+        _maxBytes = options.MaxMessageBytes;
+        // Azure.Core's bearer policy refuses plain HTTP; a loopback fake Graph (tests) gets the token from a plain policy.
+        HttpPipelinePolicy authentication = _baseUri.Scheme == Uri.UriSchemeHttps
+            ? new BearerTokenAuthenticationPolicy(credential, Scope)
+            : _baseUri.IsLoopback ? new LoopbackBearerPolicy(credential)
+            : throw new ArgumentException("Graph is reached over HTTPS (plain HTTP only on a loopback address).", nameof(baseUri));
+        var pipelineOptions = new HttpPipelineOptions(options);
+        pipelineOptions.PerRetryPolicies.Add(authentication);
+        _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+    }
+
+    /// <summary>For mocking.</summary>
+    protected GraphMailClient()
+    {
+        _pipeline = null!;
+        _baseUri = null!;
+    }
+
+    /// <summary>The message's raw MIME, or null when it is gone (404: deleted or moved before we fetched it).</summary>
+    public virtual async Task<byte[]?> GetMimeAsync(string mailbox, string messageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mailbox);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        using var activity = Activities.StartActivity("GraphMailClient.GetMime", ActivityKind.Client);
+        using var request = _pipeline.CreateRequest();
+        request.Method = RequestMethod.Get;
+        request.Uri.Reset(_baseUri);
+        request.Uri.AppendPath("users/", escape: false);
+        request.Uri.AppendPath(mailbox, escape: true);
+        request.Uri.AppendPath("/messages/", escape: false);
+        request.Uri.AppendPath(messageId, escape: true);
+        request.Uri.AppendPath("/$value", escape: false);
+        using var response = await _pipeline.SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Status == 404)
+        {
+            return null;
+        }
+        if (response.Status != 200)
+        {
+            var failure = new RequestFailedException(response);
+            activity?.SetStatus(ActivityStatusCode.Error, response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            throw failure;
+        }
+        var content = response.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
+        if (content.Length > _maxBytes)
+        {
+            throw new InvalidInboundEmailException($"Message {messageId} is {content.Length} bytes, more than the {_maxBytes} allowed.");
+        }
+        return content.ToArray();
+    }
+
+    private sealed class LoopbackBearerPolicy(TokenCredential credential) : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var token = credential.GetToken(new TokenRequestContext([Scope]), message.CancellationToken);
+            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
+            ProcessNext(message, pipeline);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var token = await credential.GetTokenAsync(new TokenRequestContext([Scope]), message.CancellationToken).ConfigureAwait(false);
+            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+    }
+}
