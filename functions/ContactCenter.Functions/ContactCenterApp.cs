@@ -7,6 +7,7 @@ using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Local.CallAutomation;
+using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
 
 namespace ContactCenter.Functions;
@@ -74,6 +75,7 @@ public static class ContactCenterApp
             app.UseCallAutomationSimulator();
             app.MapAcsSimulator();
             app.MapCallSimulator();
+            app.MapMessagingSimulator();
             app.MapLocalAdmin();
             app.Lifetime.ApplicationStarted.Register(() => PrintLocalUrls(app));
         }

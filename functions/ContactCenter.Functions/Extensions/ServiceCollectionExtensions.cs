@@ -17,6 +17,7 @@ using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
+using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -92,6 +93,7 @@ public static class ServiceCollectionExtensions
             services.AddHostedService(provider => provider.GetRequiredService<LocalFunctionsHost>());
             services.AddSingleton<IMessageSender, LocalMessageSender>();
             services.AddLocalCallAutomation(configuration);
+            services.AddLocalMessaging(configuration);
         }
         else
         {
