@@ -91,7 +91,7 @@ public static class ContactCenterApp
 
             Contact center running in local mode ({{store}} store), listening on {{baseUrl}}
               Health:           {{baseUrl}}/api/health
-              Customer simulator (place a call, press keys, talk): {{baseUrl}}/simulator
+              Customer simulator (call, text, email): {{baseUrl}}/simulator
               Simulate an SMS:  curl -X POST {{baseUrl}}/simulator/sms {{json}} '{"from":"+14255550100","to":"+18005550199","message":"hello"}'
               Simulate a call:  curl -X POST {{baseUrl}}/simulator/calls {{json}} '{"from":"+14255550100","to":"+18005550199"}'
               Run a function:   curl -X POST {{baseUrl}}/admin/functions/Heartbeat {{json}} '{}'
