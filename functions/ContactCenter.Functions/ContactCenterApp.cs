@@ -9,6 +9,7 @@ using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Local.CallAutomation;
+using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
 
 namespace ContactCenter.Functions;
@@ -78,6 +79,7 @@ public static class ContactCenterApp
             app.UseCallAutomationSimulator();
             app.MapAcsSimulator();
             app.MapCallSimulator();
+            app.MapMessagingSimulator();
             app.MapLocalAdmin();
             app.Lifetime.ApplicationStarted.Register(() => PrintLocalUrls(app));
         }
@@ -93,7 +95,7 @@ public static class ContactCenterApp
 
             Contact center running in local mode ({{store}} store), listening on {{baseUrl}}
               Health:           {{baseUrl}}/api/health
-              Customer simulator (place a call, press keys, talk): {{baseUrl}}/simulator
+              Customer simulator (call, text, email): {{baseUrl}}/simulator
               Simulate an SMS:  curl -X POST {{baseUrl}}/simulator/sms {{json}} '{"from":"+14255550100","to":"+18005550199","message":"hello"}'
               Simulate a call:  curl -X POST {{baseUrl}}/simulator/calls {{json}} '{"from":"+14255550100","to":"+18005550199"}'
               Run a function:   curl -X POST {{baseUrl}}/admin/functions/Heartbeat {{json}} '{}'

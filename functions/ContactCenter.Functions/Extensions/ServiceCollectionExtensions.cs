@@ -19,6 +19,7 @@ using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Ivr;
 using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
+using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -97,6 +98,7 @@ public static class ServiceCollectionExtensions
             services.AddHostedService(provider => provider.GetRequiredService<LocalFunctionsHost>());
             services.AddSingleton<IMessageSender, LocalMessageSender>();
             services.AddLocalCallAutomation(configuration);
+            services.AddLocalMessaging(configuration);
         }
         else
         {

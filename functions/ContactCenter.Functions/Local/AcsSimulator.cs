@@ -106,7 +106,14 @@ public static partial class AcsSimulator
 
     private static async Task PublishAsync(HttpContext context, string eventType, string subject, JsonObject data, DateTimeOffset now, string? callId = null)
     {
-        var gridEvent = new JsonObject
+        var id = context.RequestServices.GetRequiredService<LocalFunctionsHost>().PublishEvent(GridEvent(eventType, subject, data, now));
+        await TypedResults.Json(new SimulatorAccepted(id, eventType, callId), ApiJsonContext.Default.SimulatorAccepted,
+            statusCode: StatusCodes.Status202Accepted).ExecuteAsync(context);
+    }
+
+    /// <summary>An event in the Event Grid schema, as the ACS resource's system topic publishes it.</summary>
+    internal static JsonObject GridEvent(string eventType, string subject, JsonObject data, DateTimeOffset now) =>
+        new()
         {
             ["id"] = Guid.NewGuid().ToString(),
             ["topic"] = Topic,
@@ -117,10 +124,6 @@ public static partial class AcsSimulator
             ["metadataVersion"] = "1",
             ["eventTime"] = now.UtcDateTime.ToString("O"),
         };
-        var id = context.RequestServices.GetRequiredService<LocalFunctionsHost>().PublishEvent(gridEvent);
-        await TypedResults.Json(new SimulatorAccepted(id, eventType, callId), ApiJsonContext.Default.SimulatorAccepted,
-            statusCode: StatusCodes.Status202Accepted).ExecuteAsync(context);
-    }
 
     private static JsonObject PhoneIdentifier(string number) => new()
     {

@@ -8,6 +8,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using ContactCenter.Azure.Communication;
 using ContactCenter.Core.Voice;
+using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Integration.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -48,7 +49,7 @@ public sealed class CallAutomationClientTests : IAsyncLifetime
     private async Task<string> AnsweredCall(CallAutomationClient client) =>
         (await client.AnswerAsync(new AnswerCallRequest("incoming-context-" + Guid.NewGuid().ToString("N"), Callback), Cancel)).CallConnectionId;
 
-    private CallAutomationRequest Last() => Acs.Requests.Last();
+    private SimulatedAcsRequest Last() => Acs.Requests.Last();
 
     [Fact]
     public async Task Answer_posts_the_incoming_call_context_and_callback_signed_and_repeatable_and_returns_the_connection_id()

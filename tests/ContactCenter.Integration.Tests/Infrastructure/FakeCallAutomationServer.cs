@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,7 @@ public sealed class FakeCallAutomationServer : IAsyncDisposable
 
     public RecordingCallbackSink Callbacks { get; }
 
-    public ConcurrentQueue<CallAutomationRequest> Requests => Simulator.Requests;
+    public ConcurrentQueue<SimulatedAcsRequest> Requests => Simulator.Requests;
 
     /// <summary>Operations actually carried out (replays and injected failures before execution do not count).</summary>
     public int Executions => Simulator.Executions;

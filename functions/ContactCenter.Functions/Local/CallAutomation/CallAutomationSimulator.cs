@@ -1,19 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace ContactCenter.Functions.Local.CallAutomation;
-
-/// <summary>One request as the simulator saw it, with the status it answered (tests assert on these).</summary>
-public sealed record CallAutomationRequest(string Method, string Path, string? ApiVersion, string? Operation,
-    IReadOnlyDictionary<string, string> Headers, JsonObject? Body, int Status)
-{
-    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
-}
 
 /// <summary>
 /// Azure Communication Services Call Automation, simulated: the REST API (api-version 2025-06-15, HMAC-SHA256 access-key
@@ -27,21 +16,17 @@ public sealed partial class CallAutomationSimulator : IDisposable
     public const string OpenIdConfigurationPath = "/calling/.well-known/acsopenidconfiguration";
     public const string KeysPath = "/calling/keys";
     private const string Calls = "/calling/callConnections";
-    private const string HmacPrefix = "HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=";
 
     private readonly CallAutomationSimulatorOptions _options;
     private readonly TimeProvider _time;
     private readonly ICallbackSink _callbacks;
-    private readonly byte[] _accessKey;
     private readonly Lock _gate = new();
-    private readonly List<InjectedFailure> _failures = [];
-    private readonly ConcurrentDictionary<string, (int Status, JsonObject? Body)> _repeatable = new(StringComparer.Ordinal);
+    private readonly SimulatedAcsApi _api;
     private readonly Dictionary<string, SimulatedCallState> _calls = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedCallState> _byConnection = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SimulatedCallState> _byContext = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (SimulatedCallState Call, bool Active)> _recordings = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PartyBehaviour> _parties = new(StringComparer.OrdinalIgnoreCase);
-    private int _executions;
     private bool _disposed;
 
     public CallAutomationSimulator(CallAutomationSimulatorOptions options, TimeProvider time, ICallbackSink callbacks, CallbackTokenIssuer tokens)
@@ -50,7 +35,7 @@ public sealed partial class CallAutomationSimulator : IDisposable
         _time = time;
         _callbacks = callbacks;
         Tokens = tokens;
-        _accessKey = Convert.FromBase64String(options.AccessKey);
+        _api = new SimulatedAcsApi(new AcsAuthentication(options.AccessKey, options.AllowedClockSkew, options.AcceptedBearerToken), time, _gate);
     }
 
     public CallbackTokenIssuer Tokens { get; }
@@ -58,20 +43,10 @@ public sealed partial class CallAutomationSimulator : IDisposable
     public CallAutomationSimulatorOptions Options => _options;
 
     /// <summary>Every REST request, in arrival order, with the status it got.</summary>
-    public ConcurrentQueue<CallAutomationRequest> Requests { get; } = new();
+    public ConcurrentQueue<SimulatedAcsRequest> Requests => _api.Requests;
 
     /// <summary>Operations actually carried out (replays and failures injected before execution do not count).</summary>
-    public int Executions => Volatile.Read(ref _executions);
-
-    private sealed class InjectedFailure(int status, int count, string? operation, string? code, string? message, bool afterExecuting)
-    {
-        public int Status { get; } = status;
-        public int Remaining { get; set; } = count;
-        public string? Operation { get; } = operation;
-        public string? Code { get; } = code;
-        public string? Message { get; } = message;
-        public bool AfterExecuting { get; } = afterExecuting;
-    }
+    public int Executions => _api.Executions;
 
     /// <summary>
     /// The next <paramref name="count"/> requests (for <paramref name="operation"/> only when named: Answer, CreateCall,
@@ -79,15 +54,8 @@ public sealed partial class CallAutomationSimulator : IDisposable
     /// body when a code is given. With <paramref name="afterExecuting"/> the operation is carried out first, as when a
     /// response is lost on the way back.
     /// </summary>
-    public void InjectFailure(int status, int count = 1, string? operation = null, string? code = null, string? message = null, bool afterExecuting = false)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(status, 400);
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        lock (_gate)
-        {
-            _failures.Add(new InjectedFailure(status, count, operation, code, message, afterExecuting));
-        }
-    }
+    public void InjectFailure(int status, int count = 1, string? operation = null, string? code = null, string? message = null, bool afterExecuting = false) =>
+        _api.InjectFailure(status, count, operation, code, message, afterExecuting);
 
     /// <summary>Serves one HTTP request whose path is relative to the simulator's base (PathBase holds the base).</summary>
     public async Task HandleAsync(HttpContext context)
@@ -105,127 +73,12 @@ public sealed partial class CallAutomationSimulator : IDisposable
             await WriteAsync(context, 200, Tokens.KeySet());
             return;
         }
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var bytes = buffer.ToArray();
-        var headers = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        JsonObject? body = null;
-        var malformed = false;
-        try
-        {
-            body = bytes.Length == 0 ? null : JsonNode.Parse(bytes) as JsonObject;
-            malformed = bytes.Length > 0 && body is null;
-        }
-        catch (JsonException)
-        {
-            malformed = true;
-        }
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
-        var operation = OperationOf(request.Method, path);
-        var (status, answer) = Respond(request, rawTarget, path, operation, bytes, body, malformed);
-        Requests.Enqueue(new CallAutomationRequest(request.Method, path, request.Query["api-version"].FirstOrDefault(), operation, headers, body, status));
-        await WriteAsync(context, status, answer);
+        await _api.HandleAsync(context, CallAutomationSimulatorOptions.ApiVersion, OperationOf(request.Method, path),
+            (http, body) => Execute(http.Method, http.Path.Value ?? "", body));
     }
 
-    private static async Task WriteAsync(HttpContext context, int status, JsonObject? body)
-    {
-        context.Response.StatusCode = status;
-        if (body is not null)
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
-        }
-    }
-
-    private (int, JsonObject?) Respond(HttpRequest request, string rawTarget, string path, string? operation, byte[] bytes, JsonObject? body, bool malformed)
-    {
-        if (Authenticate(request, rawTarget, bytes) is { } refusal)
-        {
-            return (401, Error("401", refusal));
-        }
-        if (request.Query["api-version"] != CallAutomationSimulatorOptions.ApiVersion)
-        {
-            return (400, Error("UnsupportedApiVersion", $"api-version must be {CallAutomationSimulatorOptions.ApiVersion}."));
-        }
-        if (malformed)
-        {
-            return (400, Error("BadRequest", "The body is not a JSON object."));
-        }
-        var repeatId = request.Headers["Repeatability-Request-ID"].ToString();
-        if (repeatId.Length > 0)
-        {
-            if (!DateTimeOffset.TryParseExact(request.Headers["Repeatability-First-Sent"].ToString(), "R", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
-            {
-                return (400, Error("InvalidRepeatabilityHeaders", "Repeatability-First-Sent must accompany Repeatability-Request-ID as an IMF-fixdate."));
-            }
-            if (_repeatable.TryGetValue(repeatId, out var earlier))
-            {
-                return earlier;
-            }
-        }
-        lock (_gate)
-        {
-            var failure = TakeFailure(operation);
-            if (failure is { AfterExecuting: false })
-            {
-                return Failed(failure);
-            }
-            var result = Execute(request.Method, path, body ?? []);
-            if (result.Item1 < 400)
-            {
-                _executions++;
-                if (repeatId.Length > 0)
-                {
-                    _repeatable[repeatId] = result;
-                }
-            }
-            return failure is null ? result : Failed(failure);
-        }
-
-        static (int, JsonObject?) Failed(InjectedFailure failure) =>
-            (failure.Status, failure.Code is null ? null : Error(failure.Code, failure.Message ?? "Injected failure."));
-    }
-
-    private InjectedFailure? TakeFailure(string? operation)
-    {
-        var failure = _failures.FirstOrDefault(f => f.Operation is null || string.Equals(f.Operation, operation, StringComparison.OrdinalIgnoreCase));
-        if (failure is not null && --failure.Remaining == 0)
-        {
-            _failures.Remove(failure);
-        }
-        return failure;
-    }
-
-    /// <summary>Null when the request is authentic; otherwise why not. The same checks ACS makes for an access key.</summary>
-    private string? Authenticate(HttpRequest request, string rawTarget, byte[] body)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal))
-        {
-            return _options.AcceptedBearerToken is { } token && request.IsHttps && authorization == "Bearer " + token ? null : "Bearer token refused.";
-        }
-        if (!authorization.StartsWith(HmacPrefix, StringComparison.Ordinal))
-        {
-            return "Missing or malformed HMAC-SHA256 authorization.";
-        }
-        var date = request.Headers["x-ms-date"].ToString();
-        if (!DateTimeOffset.TryParseExact(date, "R", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sent)
-            || (_time.GetUtcNow() - sent).Duration() > _options.AllowedClockSkew)
-        {
-            return "x-ms-date is missing or too far from now.";
-        }
-        var contentHash = Convert.ToBase64String(SHA256.HashData(body));
-        if (request.Headers["x-ms-content-sha256"] != contentHash)
-        {
-            return "x-ms-content-sha256 does not match the body.";
-        }
-        var stringToSign = $"{request.Method}\n{rawTarget}\n{date};{request.Host.Value};{contentHash}";
-        var expected = HMACSHA256.HashData(_accessKey, Encoding.UTF8.GetBytes(stringToSign));
-        var presented = authorization[HmacPrefix.Length..];
-        var presentedBytes = new byte[presented.Length];
-        return Convert.TryFromBase64String(presented, presentedBytes, out var written)
-            && CryptographicOperations.FixedTimeEquals(expected, presentedBytes.AsSpan(0, written)) ? null : "Signature mismatch.";
-    }
+    private static Task WriteAsync(HttpContext context, int status, JsonObject? body) =>
+        SimulatedAcsApi.WriteAsync(context, new AcsReply(status, body));
 
     /// <summary>The operation names the client uses for its spans, so failures can be injected per operation.</summary>
     internal static string? OperationOf(string method, string path)
@@ -677,8 +530,7 @@ public sealed partial class CallAutomationSimulator : IDisposable
         fields.All(f => body[f] is not null) ? null : (400, Error("BadRequest", $"Required: {string.Join(", ", fields)}."));
 
     /// <summary>ACS's CommunicationErrorResponse.</summary>
-    public static JsonObject Error(string code, string message) =>
-        new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } };
+    public static JsonObject Error(string code, string message) => SimulatedAcsApi.Error(code, message);
 
     public void Dispose()
     {

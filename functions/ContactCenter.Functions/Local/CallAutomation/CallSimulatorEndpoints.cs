@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Local.Messaging;
 
 namespace ContactCenter.Functions.Local.CallAutomation;
 
@@ -24,7 +25,12 @@ public static class CallSimulatorEndpoints
             value => value.Trim().Length > 0, "phrase: the words the caller says."));
         group.MapPost("/calls/{id}/hangup", context => Simulator(context).HangUpCaller(Id(context))
             ? Accepted(context) : UnknownCallAsync(context));
-        group.MapGet("/parties", context => JsonAsync(context, Simulator(context).DescribeParties()));
+        group.MapGet("/parties", context =>
+        {
+            var parties = Simulator(context).DescribeParties();
+            parties["messaging"] = context.RequestServices.GetRequiredService<MessagingSimulator>().DescribeParties();
+            return JsonAsync(context, parties);
+        });
         group.MapPost("/parties/{party}", ConfigurePartyAsync);
         return app;
     }
@@ -72,12 +78,18 @@ public static class CallSimulatorEndpoints
             return;
         }
         var errors = new Dictionary<string, string[]>();
-        if (!(SimulatorIdentifiers.IsE164(party) || party.StartsWith("8:", StringComparison.Ordinal) || party.StartsWith("4:+", StringComparison.Ordinal)))
+        var isEmail = party.Contains('@', StringComparison.Ordinal);
+        var callsOrTexts = body!["answer"] is not null || body["afterSeconds"] is not null || body["sms"] is not null;
+        if (isEmail ? callsOrTexts : !(SimulatorIdentifiers.IsE164(party) || party.StartsWith("8:", StringComparison.Ordinal) || party.StartsWith("4:+", StringComparison.Ordinal)))
         {
-            errors["party"] = ["An E.164 number (+14255550100) or a raw id (8:acs:..., 8:orgid:..., 4:+1425...)."];
+            errors["party"] = ["An E.164 number (+14255550100) or a raw id (8:acs:..., 8:orgid:..., 4:+1425...); an email address for \"email\" only."];
         }
-        var answer = CallAutomationSimulator.ParseAnswer(SimulatorIdentifiers.Text(body!["answer"]));
-        if (answer is null)
+        if (body["answer"] is null && body["sms"] is null && body["email"] is null)
+        {
+            errors["answer"] = ["Set answer (calls), sms (texts) or email (emails)."];
+        }
+        PartyAnswer? answer = null;
+        if (body["answer"] is not null && (answer = CallAutomationSimulator.ParseAnswer(SimulatorIdentifiers.Text(body["answer"]))) is null)
         {
             errors["answer"] = ["One of person, voicemail, no-answer, busy, decline."];
         }
@@ -86,24 +98,54 @@ public static class CallSimulatorEndpoints
         {
             errors["afterSeconds"] = [$"A number of seconds from 0 to {MaxPartyDelaySeconds}."];
         }
+        SmsBehaviour? sms = null;
+        if (body["sms"] is not null && (sms = MessagingSimulator.ParseSms(SimulatorIdentifiers.Text(body["sms"]))) is null)
+        {
+            errors["sms"] = ["One of deliver, fail."];
+        }
+        if (sms is not null && !SimulatorIdentifiers.IsE164(party))
+        {
+            errors["party"] = ["Texts go to E.164 numbers such as +14255550100."];
+        }
+        EmailBehaviour? email = null;
+        if (body["email"] is not null && (email = MessagingSimulator.ParseEmail(SimulatorIdentifiers.Text(body["email"]))) is null)
+        {
+            errors["email"] = ["One of deliver, bounce, fail."];
+        }
+        if (email is not null && !isEmail)
+        {
+            errors["party"] = ["Emails go to email addresses such as ada@example.com."];
+        }
         if (errors.Count > 0)
         {
             await TypedResults.ValidationProblem(errors).ExecuteAsync(context);
             return;
         }
-        var behaviour = new PartyBehaviour(answer!.Value, body["afterSeconds"] is null ? DefaultDelay(party) : TimeSpan.FromSeconds(seconds));
-        Simulator(context).SetParty(party, behaviour);
-        await JsonAsync(context, new JsonObject
+        var configured = new JsonObject { ["party"] = isEmail ? party : SimulatorIdentifiers.Normalize(party) };
+        if (answer is not null)
         {
-            ["party"] = SimulatorIdentifiers.Normalize(party),
-            ["answer"] = CallAutomationSimulator.Name(behaviour.Answer),
-            ["afterSeconds"] = behaviour.After.TotalSeconds,
-        });
+            var behaviour = new PartyBehaviour(answer.Value, body["afterSeconds"] is null ? DefaultDelay(party) : TimeSpan.FromSeconds(seconds));
+            Simulator(context).SetParty(party, behaviour);
+            configured["answer"] = CallAutomationSimulator.Name(behaviour.Answer);
+            configured["afterSeconds"] = behaviour.After.TotalSeconds;
+        }
+        var messaging = context.RequestServices.GetRequiredService<MessagingSimulator>();
+        if (sms is not null)
+        {
+            messaging.SetSmsBehaviour(party, sms.Value);
+            configured["sms"] = MessagingSimulator.Name(sms.Value);
+        }
+        if (email is not null)
+        {
+            messaging.SetEmailBehaviour(party, email.Value);
+            configured["email"] = MessagingSimulator.Name(email.Value);
+        }
+        await JsonAsync(context, configured);
     }
 
     private static TimeSpan DefaultDelay(string party) => SimulatorIdentifiers.IsPhone(SimulatorIdentifiers.Normalize(party)) ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(1);
 
-    private static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpContext context)
+    internal static async Task<(JsonObject? Body, IResult? Problem)> ReadObjectAsync(HttpContext context)
     {
         if (!context.Request.HasJsonContentType())
         {

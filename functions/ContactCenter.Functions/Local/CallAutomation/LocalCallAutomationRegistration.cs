@@ -1,5 +1,6 @@
 using ContactCenter.Azure.Communication;
 using ContactCenter.Core.Voice;
+using ContactCenter.Functions.Local.Messaging;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -50,10 +51,13 @@ public static class LocalCallAutomationRegistration
     public static string OpenIdConfigurationUrl(Uri appBase) =>
         new Uri(appBase, BasePath + CallAutomationSimulator.OpenIdConfigurationPath).AbsoluteUri;
 
+    /// <summary>Serves the simulated ACS resource under <see cref="BasePath"/>: SMS and Email paths to the messaging simulator, the rest to Call Automation.</summary>
     public static IApplicationBuilder UseCallAutomationSimulator(this IApplicationBuilder app)
     {
         var simulator = app.ApplicationServices.GetRequiredService<CallAutomationSimulator>();
-        return app.Map(BasePath, branch => branch.Run(simulator.HandleAsync));
+        var messaging = app.ApplicationServices.GetService<MessagingSimulator>();
+        return app.Map(BasePath, branch => branch.Run(context =>
+            messaging is not null && MessagingSimulator.Serves(context.Request.Path) ? messaging.HandleAsync(context) : simulator.HandleAsync(context)));
     }
 
     /// <summary>The app's own address, known once Kestrel listens (tests bind port 0).</summary>
