@@ -40,7 +40,7 @@ public static class SmsEventParser
     public static SmsDeliveryReport ParseDeliveryReport(InboundEvent inboundEvent)
     {
         var (data, where) = Data(inboundEvent, DeliveryReportReceivedType, "SMSDeliveryReportReceived");
-        if (data.TryGetProperty("deliveryAttempts", out var attempts) && attempts.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
+        if (TryGetProperty(data, "deliveryAttempts", out var attempts) && attempts.ValueKind is not (JsonValueKind.Array or JsonValueKind.Null))
         {
             throw new InvalidInboundEventException($"{where}: 'deliveryAttempts' must be an array, not {attempts.ValueKind}.");
         }
@@ -87,8 +87,29 @@ public static class SmsEventParser
         OptionalString(json, name, where) is { } value && (allowEmpty || value.Length > 0) ? value
             : throw new InvalidInboundEventException($"{where}: 'data.{name}' is required and must be a {(allowEmpty ? "" : "non-empty ")}string.");
 
+    /// <summary>
+    /// ACS's published examples of these events spell the data fields in PascalCase ("MessageId") and the service and
+    /// SDK models in camelCase ("messageId"): either is read.
+    /// </summary>
+    private static bool TryGetProperty(JsonElement json, string name, out JsonElement value)
+    {
+        if (json.TryGetProperty(name, out value))
+        {
+            return true;
+        }
+        foreach (var property in json.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static string? OptionalString(JsonElement json, string name, string where) =>
-        json.TryGetProperty(name, out var value) ? value.ValueKind switch
+        TryGetProperty(json, name, out var value) ? value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),
             JsonValueKind.Null => null,

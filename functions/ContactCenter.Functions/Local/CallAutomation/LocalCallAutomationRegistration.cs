@@ -37,6 +37,8 @@ public static class LocalCallAutomationRegistration
             return services; // a real ACS resource: the voice channel's own registration (AcsOptions) serves it
         }
         services.AddSingleton<ICallControl>(provider => new SimulatorCallControl(provider));
+        services.AddSingleton<ContactCenter.Core.Channels.ISmsProvider>(provider => new SimulatorSmsProvider(provider));
+        services.AddSingleton<ContactCenter.Core.Channels.IEmailProvider>(provider => new SimulatorEmailProvider(provider));
         // The validator reads these like any setting; the URL holds the configured address until the real one is known.
         configuration[AudienceSetting] ??= options.ResourceId;
         if (configuration[OpenIdConfigurationUrlSetting] is null)

@@ -11,11 +11,7 @@ namespace ContactCenter.Functions.Local.CallAutomation;
 internal sealed class SimulatorCallControl(IServiceProvider provider) : ICallControl
 {
     private readonly Lazy<CallAutomationClient> _client = new(() =>
-    {
-        var endpoint = provider.GetRequiredService<LocalCallAutomationRegistration.SimulatorAddress>().Endpoint;
-        var key = provider.GetRequiredService<CallAutomationSimulatorOptions>().AccessKey;
-        return new CallAutomationClient($"endpoint={endpoint};accesskey={key}", timeProvider: provider.GetRequiredService<TimeProvider>());
-    });
+        new CallAutomationClient(SimulatorConnection.Of(provider), timeProvider: provider.GetRequiredService<TimeProvider>()));
 
     private CallAutomationClient Client => _client.Value;
 
