@@ -59,7 +59,10 @@ public static class ConversationRegistration
     public static IServiceCollection AddConversations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MessagingOptions>().Bind(configuration.GetSection(MessagingOptions.Section));
-        services.AddSingleton(provider => provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ToSettings());
+        // Replies by email come from the email channel's sender unless Messaging:EmailFrom names another.
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<MessagingOptions>>().Value.ToSettings() is var settings && settings.EmailFrom is null
+            ? settings with { EmailFrom = configuration["Email:SenderAddress"] }
+            : settings);
         services.AddSingleton<ConversationRepository>();
         services.TryAddSingleton<IEmailThreadIndex, StateStoreEmailThreadIndex>();
         services.AddSingleton<IInboundEventHandler, SmsEventsHandler>();

@@ -56,7 +56,7 @@ public sealed class InvocationProtocolTests
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Contains("Unhandled", await first.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("Applied", await first.Content.ReadAsStringAsync(Ct)); // the text joined a customer's case
         Assert.Contains("Duplicate", await second.Content.ReadAsStringAsync(Ct));
         Assert.NotNull(await app.Store.GetAsync(TableNames.InboundEvents, "dup-1", "processed", Ct));
     }

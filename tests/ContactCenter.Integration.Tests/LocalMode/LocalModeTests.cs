@@ -31,9 +31,11 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
         Assert.Equal("+14255550100", applied.Data.GetProperty("From").GetString());
         Assert.Equal("My parcel is late", applied.Data.GetProperty("Message").GetString());
         Assert.True((await app.Store.GetAsync(TableNames.InboundEvents, eventId, "processed", Ct))!.GetBoolean("Handled"));
-        var snapshot = app.LocalHost.Snapshot();
-        Assert.Equal(2, snapshot.Delivered);
-        Assert.Equal(0, snapshot.DeadLettered);
+        // Event Grid → inbound-events → the customer's case, routed by the ACD: nothing failed on the way.
+        Assert.Equal(0, app.LocalHost.Snapshot().DeadLettered);
+        var customer = await app.Services.GetRequiredService<ContactCenter.Core.Conversations.ConversationService>()
+            .FindCustomerAsync(ContactCenter.Core.Conversations.CustomerIdentity.Phone("+14255550100"), Ct);
+        Assert.NotNull(customer?.OpenConversationId);
     }
 
     [Fact]
@@ -41,7 +43,7 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
     {
         var counter = new CountingHandler();
         await using var app = await RunningApp.StartAsync(services: s => s.AddSingleton<IInboundEventHandler>(counter));
-        var gridEvent = """{"id":"same-1","topic":"/t","subject":"/s","eventType":"Microsoft.Communication.SMSReceived","eventTime":"2026-11-23T09:00:00Z","dataVersion":"1.0","data":{"From":"+14255550100","To":"+18005550199","Message":"hi"}}""";
+        var gridEvent = """{"id":"same-1","topic":"/t","subject":"/s","eventType":"Microsoft.Communication.SMSReceived","eventTime":"2026-11-23T09:00:00Z","dataVersion":"1.0","data":{"MessageId":"Incoming_same-1","From":"+14255550100","To":"+18005550199","Message":"hi","ReceivedTimestamp":"2026-11-23T09:00:00Z"}}""";
         var admin = new JsonObject { ["input"] = gridEvent }.ToJsonString();
 
         await app.PostJsonAsync("/admin/functions/AcsEvents", admin);
@@ -49,7 +51,10 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
         await app.LocalHost.WaitForIdleAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
         Assert.Single(counter.Events);
-        Assert.Equal(4, app.LocalHost.Snapshot().Delivered);
+        Assert.Equal(0, app.LocalHost.Snapshot().DeadLettered);
+        var conversations = app.Services.GetRequiredService<ContactCenter.Core.Conversations.ConversationService>();
+        var customer = await conversations.FindCustomerAsync(ContactCenter.Core.Conversations.CustomerIdentity.Phone("+14255550100"), Ct);
+        Assert.Single(await conversations.TimelineAsync(customer!.Id, ct: Ct));
     }
 
     [Fact]

@@ -61,6 +61,7 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
             ["Voice__CallbackSecret"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
             ["Acs__Endpoint"] = "https://contoso-acs.communication.azure.com",
+            ["Email__SenderAddress"] = "DoNotReply@contoso.com",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 

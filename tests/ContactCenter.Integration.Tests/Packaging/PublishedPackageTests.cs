@@ -54,6 +54,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
             ["Voice__CallbackSecret"] = CallbackSecret,
             ["Acs__Endpoint"] = "https://contoso-acs.communication.azure.com",
+            ["Email__SenderAddress"] = "DoNotReply@contoso.com",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
@@ -75,7 +76,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(eventId, InboundEvent.FromJson(queued).Id);
-        Assert.Contains("Unhandled", await first.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("Applied", await first.Content.ReadAsStringAsync(Ct)); // the text joined a customer's case
         Assert.Contains("Duplicate", await second.Content.ReadAsStringAsync(Ct));
         Assert.Equal(HttpStatusCode.OK, timer.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
