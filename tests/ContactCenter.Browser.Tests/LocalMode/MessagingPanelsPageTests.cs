@@ -130,40 +130,4 @@ public sealed class MessagingPanelsPageTests : IAsyncLifetime
         using var response = await App.Client.SendAsync(request, Ct);
         Assert.True((int)response.StatusCode == 202, $"POST {relative}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
-
-    /// <summary>Stands in for the app's inbound-email webhook and records what the page had the simulator post.</summary>
-    private sealed class InboundEmailCatcher : IStartupFilter
-    {
-        private readonly List<JsonNode> _posts = [];
-
-        public IReadOnlyList<JsonNode> Posts
-        {
-            get
-            {
-                lock (_posts)
-                {
-                    return [.. _posts];
-                }
-            }
-        }
-
-        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
-        {
-            app.Use(async (context, inner) =>
-            {
-                if (context.Request.Path != MessagingSimulatorEndpoints.InboundEmailPath)
-                {
-                    await inner(context);
-                    return;
-                }
-                var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-                lock (_posts)
-                {
-                    _posts.Add(body!);
-                }
-                context.Response.StatusCode = StatusCodes.Status202Accepted;
-            });
-            next(app);
-        };
-    }
 }
