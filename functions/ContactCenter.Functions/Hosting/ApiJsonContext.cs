@@ -25,6 +25,7 @@ namespace ContactCenter.Functions.Hosting;
 [JsonSerializable(typeof(ContactCenter.Core.Routing.AgentState))]
 [JsonSerializable(typeof(Voice.CallCommandRequest))]
 [JsonSerializable(typeof(Conversations.IdentityRequest))]
+[JsonSerializable(typeof(Conversations.MergeRequest))]
 [JsonSerializable(typeof(Conversations.ReplyRequest))]
 [JsonSerializable(typeof(Conversations.CustomerView))]
 [JsonSerializable(typeof(Conversations.TimelineView))]
