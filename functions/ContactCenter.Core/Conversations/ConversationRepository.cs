@@ -102,6 +102,8 @@ public sealed class ConversationRepository(IStateStore store)
         }
         catch (StateConflictException)
         {
+            // A redelivery carries a later time, so its row differs: the reference names the row first written.
+            row = (await store.GetAsync(TableNames.Timeline, RefPartition(entry.Id), RefRow, ct))?.GetString("Row") ?? row;
             var existing = await store.GetAsync(TableNames.Timeline, StateKeys.ToSafeKey(entry.CustomerId), row, ct);
             if (existing is not null)
             {

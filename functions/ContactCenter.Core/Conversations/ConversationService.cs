@@ -380,7 +380,8 @@ public sealed class ConversationService(
             To = string.Join(", ", email.To),
             ProviderMessageId = messageId,
             Status = "received",
-            Attachments = email.Attachments.Select(a => $"{a.Name} ({a.Length} bytes) {a.Location}").ToList(),
+            Attachments = [.. email.Attachments.Select(a => $"{a.Name} ({a.Length} bytes) {a.Location}"), .. email.AttachmentsNotKept.Select(a => a.Describe())],
+            StatusDetails = email.AttachmentsNotKept.Count > 0 ? $"{email.AttachmentsNotKept.Count} attachment(s) not kept" : null,
         };
         if (!await repository.AddEntryAsync(entry, ct))
         {
