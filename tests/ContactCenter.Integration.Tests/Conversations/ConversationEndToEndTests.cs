@@ -62,7 +62,8 @@ public sealed class ConversationEndToEndTests : IAsyncLifetime
         var customer = await EventuallyAsync(async () => await App.GetJsonAsync("/api/customers?phone=%2B14255550100") is var c
             && c["openConversation"]?["contactId"] is not null ? c : null, "the customer's routed case");
         var conversationId = customer["openConversation"]!["id"]!.GetValue<string>();
-        var contact = (await App.GetJsonAsync($"/api/contacts/{customer["openConversation"]!["contactId"]!.GetValue<string>()}"))["contact"]!;
+        // The case names its contact as the text is queued for routing; the contact row follows a moment later.
+        var contact = (await EventuallyAsync(() => App.GetJsonAsync($"/api/contacts/{customer["openConversation"]!["contactId"]!.GetValue<string>()}")!, "the contact"))["contact"]!;
         Assert.Equal(("Sms", "Queued"), (contact["channel"]!.GetValue<string>(), contact["status"]!.GetValue<string>()));
 
         await PostAsync($"/api/conversations/{conversationId}/replies", """{"agentId":"ann","text":"It arrives tomorrow."}""", HttpStatusCode.Accepted);

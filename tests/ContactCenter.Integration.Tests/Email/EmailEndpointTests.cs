@@ -251,6 +251,7 @@ public sealed class EmailEndpointTests : IAsyncLifetime
     public async Task Form_fields_are_decoded_with_the_charsets_the_form_names()
     {
         var latin1 = Encoding.Latin1;
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance); // the app registers it too, but maybe not yet in this process
         var windows1252 = Encoding.GetEncoding(1252);
         using var form = new MultipartFormDataContent
         {
