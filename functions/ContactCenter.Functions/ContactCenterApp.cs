@@ -1,4 +1,5 @@
 using ContactCenter.Functions.Acd;
+using ContactCenter.Functions.AgentWidget;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Conversations;
 using ContactCenter.Functions.Messaging;
@@ -73,6 +74,7 @@ public static class ContactCenterApp
         app.MapConversations();
         app.MapEmailChannel();
         app.MapOutbound();
+        app.MapAgentWidget();
 
         if (hosting.Mode == HostingMode.Local)
         {
@@ -96,6 +98,7 @@ public static class ContactCenterApp
             Contact center running in local mode ({{store}} store), listening on {{baseUrl}}
               Health:           {{baseUrl}}/api/health
               Customer simulator (call, text, email): {{baseUrl}}/simulator
+              Agent console:    {{baseUrl}}/agent/
               Simulate an SMS:  curl -X POST {{baseUrl}}/simulator/sms {{json}} '{"from":"+14255550100","to":"+18005550199","message":"hello"}'
               Simulate a call:  curl -X POST {{baseUrl}}/simulator/calls {{json}} '{"from":"+14255550100","to":"+18005550199"}'
               Run a function:   curl -X POST {{baseUrl}}/admin/functions/Heartbeat {{json}} '{}'
