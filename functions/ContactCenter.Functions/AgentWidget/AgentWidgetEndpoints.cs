@@ -10,7 +10,7 @@ public static class AgentWidgetEndpoints
     public static IEndpointRouteBuilder MapAgentWidget(this IEndpointRouteBuilder app)
     {
         app.MapHttpFunction(AgentWidgetFunctions.Files, ServeAsync);
-        app.MapGet(LocalPath + "/{**path}", ServeAsync);
+        app.MapGet(LocalPath + "/{**path}", async context => await (await ServeAsync(context)).ExecuteAsync(context));
         return app;
     }
 

@@ -211,7 +211,8 @@ let countdownTimer = null;
 
 function showOffer(offer) {
   const channel = channelOf(offer.channel);
-  const isNew = state.offer?.contactId !== offer.contactId;
+  // The same contact offered again (after an expiry, when no other agent can take it) is a new offer too.
+  const isNew = state.offer?.contactId !== offer.contactId || state.offer?.expiresAt !== offer.expiresAt;
   state.offer = { ...offer, channel };
   if (!isNew) return;
   $('offer-icon').replaceChildren(channelBadge(channel));
@@ -245,6 +246,7 @@ function hideOffer(reason) {
   clearInterval(countdownTimer);
   const offer = state.offer;
   state.offer = null;
+  $('offer-announcer').textContent = '';
   const hadFocus = $('offer').contains(document.activeElement);
   $('offer').hidden = true;
   if (hadFocus) $('main').focus();
@@ -285,6 +287,7 @@ async function decide(decision) {
     hideOffer(null);
     if (decision === 'accept') {
       say(`Accepted ${channelLabels[offer.channel] ?? offer.channel} contact ${offer.contactId}.`);
+      await refreshAgent();
       await refreshInbox();
       await selectContact(offer.contactId, { focus: true });
     } else {
@@ -321,14 +324,15 @@ document.addEventListener('keydown', (event) => {
 });
 
 // ---- the inbox ------------------------------------------------------------------------------------------------
-let inboxLoading = null;
+// Loads run one after another, and each call gets a load that starts after it: a caller never sees an older inbox.
+let inboxRun = Promise.resolve();
 
 function refreshInbox() {
-  inboxLoading ??= loadContacts()
-    .then((contacts) => { state.contacts = contacts; renderInbox(); })
-    .catch((error) => fail(`Contacts: ${error.message}`))
-    .finally(() => { inboxLoading = null; });
-  return inboxLoading;
+  const load = () => loadContacts()
+    .then((contacts) => { state.contacts = contacts; return renderInbox(); })
+    .catch((error) => fail(`Contacts: ${error.message}`));
+  inboxRun = inboxRun.then(load, load);
+  return inboxRun;
 }
 
 async function loadContacts() {
