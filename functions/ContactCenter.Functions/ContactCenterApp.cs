@@ -67,6 +67,8 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
+        app.MapAgentWorkspaceApi();
+        app.MapSupervisorApi();
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);

@@ -123,13 +123,40 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         return contact;
     }
 
-    public async Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
+    public Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default) =>
+        CompleteAsync(agentId, contactId, null, cancellationToken);
+
+    /// <summary>Completes with the agent's wrap-up (already validated against the queue's disposition codes).</summary>
+    public async Task<ContactState> CompleteAsync(string agentId, string contactId, WrapUpDetails? wrapUp, CancellationToken cancellationToken = default)
     {
-        var contact = await acd.CompleteAsync(agentId, contactId, cancellationToken);
+        var contact = await acd.CompleteAsync(agentId, contactId, wrapUp, cancellationToken);
         var agent = await acd.GetAgentAsync(agentId, cancellationToken);
         // Wrap-up ends with time, not with a write: the routing it allows is scheduled for its end.
         await RequestRoutingAsync(queues.QueueIds, cancellationToken, agent.IsInWrapUp(timeProvider.GetUtcNow()) ? agent.WrapUpUntil : null);
         return contact;
+    }
+
+    /// <summary>A supervisor gives a contact to a named agent (see <see cref="AcdService.ReassignAsync"/>); the new offer expires like any other.</summary>
+    public async Task<ReassignResult> ReassignAsync(string contactId, string agentId, CancellationToken cancellationToken = default)
+    {
+        var result = await acd.ReassignAsync(contactId, agentId, cancellationToken);
+        if (result.Offer is { } offer)
+        {
+            await ScheduleExpiryAsync(offer, cancellationToken);
+            if (result.WithdrawnFrom is not null)
+            {
+                await RequestRoutingAsync(queues.QueueIds, cancellationToken); // the previous agent has room again
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Changes an agent's skills and routes the queues whose contacts they may now serve.</summary>
+    public async Task<SkillsChanged> SetSkillsAsync(string agentId, IReadOnlyDictionary<string, int> skills, CancellationToken cancellationToken = default)
+    {
+        var changed = await acd.SetSkillsAsync(agentId, skills, cancellationToken);
+        await RequestRoutingAsync(changed.QueuesToRoute, cancellationToken);
+        return changed;
     }
 
     public async Task<ContactState> AbandonAsync(string contactId, CancellationToken cancellationToken = default)
@@ -179,11 +206,14 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         var offers = await acd.RouteQueueAsync(queueId, cancellationToken: cancellationToken);
         foreach (var offer in offers)
         {
-            var work = new AcdWork(AcdWorkKind.ExpireOffer, offer.QueueId, offer.ContactId, offer.AgentId, offer.ExpiresAt);
-            await SendAsync(work, offer.ExpiresAt, $"expire|{offer.ContactId}|{offer.AgentId}|{Ticks(offer.ExpiresAt)}", cancellationToken);
+            await ScheduleExpiryAsync(offer, cancellationToken);
         }
         return offers;
     }
+
+    private Task ScheduleExpiryAsync(OfferMade offer, CancellationToken cancellationToken) =>
+        SendAsync(new AcdWork(AcdWorkKind.ExpireOffer, offer.QueueId, offer.ContactId, offer.AgentId, offer.ExpiresAt), offer.ExpiresAt,
+            $"expire|{offer.ContactId}|{offer.AgentId}|{Ticks(offer.ExpiresAt)}", cancellationToken);
 
     private async Task<AcdWorkOutcome> ExpireOfferAsync(AcdWork work, CancellationToken cancellationToken)
     {
