@@ -75,6 +75,7 @@ public static class ContactCenterApp
         app.MapConversations();
         app.MapEmailChannel();
         app.MapOutbound();
+        Realtime.RealtimeApi.MapRealtime(app);
 
         if (hosting.Mode == HostingMode.Local)
         {

@@ -92,6 +92,7 @@ public static class ServiceCollectionExtensions
         services.AddSmsChannel(configuration);
         services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
+        Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
 
         if (hosting.Mode == HostingMode.Local)
         {
