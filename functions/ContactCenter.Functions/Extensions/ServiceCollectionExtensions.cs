@@ -70,6 +70,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueCatalog>(provider => provider.GetRequiredService<RoutingRulesCatalog>());
         services.AddSingleton<AcdService>();
         services.AddSingleton<AcdDispatcher>();
+        services.AddSingleton<ContactCenter.Core.Workspace.AgentWorkspace>();
         services.AddSingleton<AcdRoutingFunction>();
         services.AddSingleton<OfferSweepFunction>();
         services.AddSingleton<RoutingRulesStore>();
@@ -91,6 +92,7 @@ public static class ServiceCollectionExtensions
         services.AddSmsChannel(configuration);
         services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
+        Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
 
         if (hosting.Mode == HostingMode.Local)
         {
