@@ -31,7 +31,8 @@ public sealed class AgentConsoleTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = await RunningApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(_time));
+        _app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["Routing:RulesPath"] = await RulesFileAsync() },
+            s => s.AddSingleton<TimeProvider>(_time));
         _chromium = await Chromium.LaunchAsync();
     }
 
@@ -85,15 +86,21 @@ public sealed class AgentConsoleTests : IAsyncLifetime
             Assert.Equal("+18005550199", received!["from"]!.GetValue<string>());
             await SaveScreenshotAsync(page, "agent-console-conversation.png");
 
-            // Disposition codes come with the agent API; pick the first when the queue defines some.
-            var dispositions = page.GetByTestId("disposition").Locator("option");
-            if (await dispositions.CountAsync() > 1)
-            {
-                await page.GetByTestId("disposition").SelectOptionAsync(new SelectOptionValue { Index = 1 });
-            }
+            // Wrap-up is a modal dialog: the disposition list is the queue's (GET /api/dispositions), focus starts on it.
+            await page.GetByTestId("wrap-up-open").ClickAsync();
+            var dialog = page.GetByTestId("wrap-up-dialog");
+            await Expect(dialog).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("disposition")).ToBeFocusedAsync();
+            var dispositions = await App.GetJsonAsync("/api/dispositions?queueId=general");
+            var codes = dispositions["dispositions"]!.AsArray().Select(d => d!["code"]!.GetValue<string>()).ToList();
+            Assert.NotEmpty(codes);
+            await Expect(page.GetByTestId("disposition").Locator("option")).ToHaveCountAsync(codes.Count + 1);
+            await page.GetByTestId("disposition").SelectOptionAsync(codes[0]);
             await page.GetByTestId("wrap-up-notes").FillAsync("Told the customer the delivery date.");
+            await SaveScreenshotAsync(page, "agent-console-wrap-up.png");
             await page.GetByTestId("wrap-up").ClickAsync();
-            await Expect(page.GetByTestId("announcer")).ToContainTextAsync("completed", Patiently);
+            await Expect(dialog).ToBeHiddenAsync();
+            await Expect(page.GetByTestId("announcer")).ToContainTextAsync($"completed as {codes[0]}", Patiently);
             await Expect(page.GetByTestId("inbox-item")).ToHaveCountAsync(0);
             await Expect(page.GetByTestId("contact")).ToBeHiddenAsync();
             Assert.Empty((await App.GetJsonAsync("/api/agents/ann"))["assignments"]!.AsArray());
@@ -230,6 +237,24 @@ public sealed class AgentConsoleTests : IAsyncLifetime
             await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync("ann");
             await Expect(page.GetByTestId("tab-board")).ToBeHiddenAsync();
         });
+    }
+
+    /// <summary>The default general queue (texts go there) with wrap-up codes, so the wrap-up dialog has some to offer.</summary>
+    private static async Task<string> RulesFileAsync()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("agent-console-rules-").FullName, "routing-rules.json");
+        await File.WriteAllTextAsync(path, """
+            {
+              "version": 1,
+              "queues": [
+                {
+                  "id": "general", "policy": "longestIdle", "offerTimeoutSeconds": 20, "wrapUpSeconds": 15,
+                  "dispositions": [ { "code": "resolved", "label": "Resolved" }, { "code": "callback-promised", "label": "Callback promised" } ]
+                }
+              ]
+            }
+            """);
+        return path;
     }
 
     private async Task RegisterAgentAsync(string id, bool available = false)

@@ -14,11 +14,13 @@ export function apiOrigin() {
   return location.origin;
 }
 
-export function createApi({ getToken, onUnauthorized }) {
+export function createApi({ getToken, getIdentityHeaders = () => ({}), onUnauthorized }) {
   async function request(method, path, body) {
     const headers = { accept: 'application/json' };
     const token = await getToken();
+    // With a token the server knows who is calling; without one (a server without sign-in) the console names the agent.
     if (token) headers.authorization = `Bearer ${token}`;
+    else Object.assign(headers, getIdentityHeaders());
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(apiOrigin() + path, {
       method,
@@ -39,6 +41,7 @@ export function createApi({ getToken, onUnauthorized }) {
     get: (path) => request('GET', path),
     post: (path, body = {}) => request('POST', path, body),
     put: (path, body) => request('PUT', path, body),
+    request,
   };
 }
 

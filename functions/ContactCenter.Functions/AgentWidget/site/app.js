@@ -23,8 +23,13 @@ const state = {
 
 const api = createApi({
   getToken: () => currentToken(state.session),
+  // Servers without sign-in name the caller by these headers (realtime negotiate needs them).
+  getIdentityHeaders: () => (state.session
+    ? { 'x-agent-id': state.session.agentId, 'x-supervisor': String(isSupervisor()) }
+    : {}),
   onUnauthorized: () => {
     if (state.session?.teams) return; // teams-js renews the token by itself
+    if (!state.session?.accessToken) return; // no token to renew: the error itself says what went wrong
     signOut('Your session ended: sign in again.');
   },
 });
@@ -316,6 +321,7 @@ document.addEventListener('keydown', (event) => {
     d: () => decide('decline'),
     i: () => ($('inbox').querySelector('button') ?? $('inbox-title')).focus(),
     r: () => { if (!$('contact').hidden) $('reply-text').focus(); },
+    w: () => { if (!$('contact').hidden) openWrapUp(); },
   };
   if (actions[key] && state.session) {
     event.preventDefault();
@@ -337,7 +343,8 @@ function refreshInbox() {
 
 async function loadContacts() {
   try {
-    return await api.get(`/api/agents/${enc(me())}/contacts`);
+    const inbox = await api.get(`/api/agents/${enc(me())}/contacts`);
+    return Array.isArray(inbox) ? inbox : (inbox?.contacts ?? []);
   } catch (error) {
     if (!isMissing(error)) throw error;
   }
@@ -469,16 +476,24 @@ async function refreshTimeline() {
 function renderEntry(entry) {
   const li = document.createElement('li');
   const direction = String(entry.direction).toLowerCase();
-  li.className = direction;
+  const kind = String(entry.kind ?? 'Communication').toLowerCase();
+  // Notes and wrap-ups are agents' records, never seen by the customer: shown apart, and labelled so in words.
+  const internal = entry.internal === true || kind !== 'communication';
+  li.className = internal ? 'internal' : direction;
   li.dataset.testid = 'timeline-entry';
   const head = document.createElement('div');
   head.className = 'entry-head';
   const who = document.createElement('span');
-  who.textContent = direction === 'inbound' ? `From ${entry.from ?? 'customer'}` : `To ${entry.to ?? 'customer'}${entry.agentId ? ` by ${entry.agentId}` : ''}`;
+  if (internal) {
+    who.textContent = `${kind === 'wrapup' ? 'Wrap-up' : 'Internal note'}${entry.agentId ? ` by ${entry.agentId}` : ''} (not sent to the customer)`;
+  } else {
+    who.textContent = direction === 'inbound' ? `From ${entry.from ?? 'customer'}` : `To ${entry.to ?? 'customer'}${entry.agentId ? ` by ${entry.agentId}` : ''}`;
+  }
   const when = document.createElement('time');
   when.dateTime = entry.at;
   when.textContent = new Date(entry.at).toLocaleString();
-  head.append(channelBadge(entry.channel, { visibleLabel: true }), who, when);
+  if (entry.channel) head.append(channelBadge(entry.channel, { visibleLabel: true }));
+  head.append(who, when);
   if (entry.status) {
     const status = document.createElement('span');
     status.textContent = `· ${entry.status}`;
@@ -539,23 +554,25 @@ for (const button of document.querySelectorAll('[data-call]')) {
 async function loadDispositions(queueId) {
   const select = $('disposition');
   let codes = [];
+  let required = false;
   try {
+    // {queueId, required, dispositions: [{code, label}]}
     const answer = await api.get(`/api/dispositions?queueId=${enc(queueId)}`);
-    const list = Array.isArray(answer) ? answer : (answer?.dispositions ?? answer?.codes ?? []);
-    codes = list.map((d) => (typeof d === 'string' ? { code: d, label: d } : { code: d.code ?? d.id, label: d.label ?? d.name ?? d.code ?? d.id }));
+    codes = (answer?.dispositions ?? []).map((d) => ({ code: d.code, label: d.label ?? d.code }));
+    required = answer?.required === true;
   } catch (error) {
     if (!isMissing(error)) fail(`Dispositions: ${error.message}`);
   }
   const none = document.createElement('option');
   none.value = '';
-  none.textContent = codes.length ? 'Choose a disposition' : 'No disposition codes for this queue';
+  none.textContent = codes.length ? (required ? 'Choose a disposition (required)' : 'No disposition') : 'No disposition codes for this queue';
   select.replaceChildren(none, ...codes.map(({ code, label }) => {
     const option = document.createElement('option');
     option.value = code;
     option.textContent = label;
     return option;
   }));
-  select.required = codes.length > 0;
+  select.required = required;
 }
 
 $('notes-form').addEventListener('submit', async (event) => {
@@ -567,6 +584,21 @@ $('notes-form').addEventListener('submit', async (event) => {
     $('note-text').value = '';
     say('Note saved.');
   }
+});
+
+function openWrapUp() {
+  const contact = currentContact();
+  if (!contact || $('wrap-up-dialog').open) return;
+  $('wrap-up-about').textContent = `${channelLabels[channelOf(contact.channel)] ?? contact.channel} contact ${contact.contactId}, queue ${contact.queueId}.`;
+  $('wrap-up-dialog').showModal();
+  $('disposition').focus();
+}
+
+$('wrap-up-open').addEventListener('click', openWrapUp);
+$('wrap-up-cancel').addEventListener('click', () => $('wrap-up-dialog').close());
+// Closing the dialog (Cancel, Esc, or completing) returns focus to where the agent was.
+$('wrap-up-dialog').addEventListener('close', () => {
+  if (!$('contact').hidden) $('wrap-up-open').focus();
 });
 
 $('wrap-up-form').addEventListener('submit', async (event) => {
@@ -581,6 +613,7 @@ $('wrap-up-form').addEventListener('submit', async (event) => {
     $('wrap-up-notes').value = '';
     state.selected = null;
     $('contact').hidden = true;
+    $('wrap-up-dialog').close();
     say(`Contact ${contact.contactId} completed${body.disposition ? ` as ${body.disposition}` : ''}.`);
     await refreshAgent();
     await refreshInbox();

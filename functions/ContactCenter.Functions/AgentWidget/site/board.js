@@ -10,22 +10,33 @@ function cell(row, text, className) {
   return td;
 }
 
-function duration(seconds) {
+// longestWait is a .NET TimeSpan in JSON: "[d.]hh:mm:ss[.fffffff]".
+function timeSpanSeconds(value) {
+  if (value == null) return null;
+  if (typeof value === 'number') return value;
+  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(String(value));
+  if (!match) return null;
+  const [, days, hours, minutes, seconds] = match;
+  return Number(days ?? 0) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+}
+
+function duration(value) {
+  const seconds = timeSpanSeconds(value);
   if (seconds == null) return '—';
   const s = Math.max(0, Math.round(seconds));
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
+// {"Available": 2, "Offline": 1}
 function byPresence(value) {
-  if (!value) return '—';
-  if (Array.isArray(value)) return value.map((a) => a.id ?? a).join(', ') || '—';
-  return Object.entries(value).map(([presence, count]) => `${presence}: ${Array.isArray(count) ? count.length : count}`).join(', ') || '—';
+  return Object.entries(value ?? {}).filter(([, count]) => count > 0)
+    .map(([presence, count]) => `${presence.toLowerCase()}: ${count}`).join(', ') || '—';
 }
 
-function contactsText(value) {
-  if (value == null) return '0';
-  if (Array.isArray(value)) return value.length === 0 ? '0' : value.map((c) => `${c.contactId ?? c.id ?? c} (${String(c.channel ?? '').toLowerCase()})`).join(', ');
-  return String(value);
+// {"sms": {active, capacity}, ...}: the channels the agent works on now, e.g. "sms 1/5".
+function channelsText(channels) {
+  return Object.entries(channels ?? {}).filter(([, load]) => load.active > 0)
+    .map(([channel, load]) => `${channel.toLowerCase()} ${load.active}/${load.capacity}`).join(', ') || 'none';
 }
 
 export function createBoard({ api, say, fail }) {
@@ -52,23 +63,26 @@ export function createBoard({ api, say, fail }) {
       const row = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = q.id ?? q.queueId;
+      th.textContent = q.queueId;
       row.append(th);
       cell(row, String(q.waiting ?? 0));
-      cell(row, duration(q.longestWaitSeconds ?? q.longestWait));
-      cell(row, byPresence(q.agentsByPresence ?? q.agents));
+      cell(row, duration(q.longestWait));
+      cell(row, `${q.offered ?? 0} / ${q.active ?? 0}`);
+      cell(row, byPresence(q.agentsByPresence));
       return row;
     }));
     agents.replaceChildren(...(board.agents ?? []).map((a) => {
       const row = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = a.name ? `${a.name} (${a.id ?? a.agentId})` : (a.id ?? a.agentId);
+      th.textContent = a.name && a.name !== a.agentId ? `${a.name} (${a.agentId})` : a.agentId;
       row.append(th);
       const presence = String(a.presence ?? '').toLowerCase();
-      cell(row, presence, `presence-${presence}`);
-      cell(row, contactsText(a.activeContacts ?? a.contacts ?? a.assignments));
+      cell(row, a.wrapUpUntil ? `${presence}, wrapping up` : presence, `presence-${presence}`);
+      cell(row, channelsText(a.channels));
       cell(row, a.offer ? `${a.offer.contactId} (${String(a.offer.channel ?? '').toLowerCase()})` : '—');
+      cell(row, Object.entries(a.skills ?? {}).map(([skill, level]) => `${skill}=${level}`).join(', ') || '—');
+      cell(row, String(a.missedOffers ?? 0));
       return row;
     }));
     updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
@@ -79,8 +93,10 @@ export function createBoard({ api, say, fail }) {
     const contactId = document.getElementById('reassign-contact').value.trim();
     const agentId = document.getElementById('reassign-agent').value.trim();
     try {
-      await api.post(`/api/supervisor/contacts/${enc(contactId)}/reassign`, { agentId });
-      say(`Contact ${contactId} reassigned to ${agentId}.`);
+      const result = await api.post(`/api/supervisor/contacts/${enc(contactId)}/reassign`, { agentId });
+      say(result?.outcome === 'unchanged'
+        ? `Contact ${contactId} is already offered to ${agentId}.`
+        : `Contact ${contactId} offered to ${agentId}${result?.withdrawnFrom ? ` (withdrawn from ${result.withdrawnFrom})` : ''}.`);
       event.target.reset();
       refresh();
     } catch (error) {
