@@ -119,6 +119,8 @@ public sealed class AgentConsoleTests : IAsyncLifetime
             await page.Keyboard.TypeAsync("bob");
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync("bob");
+            // Signing in moves focus to the console (once the agent's state is loaded).
+            await Expect(page.Locator("#main")).ToBeFocusedAsync(new() { Timeout = 15_000 });
             // From the console, back to the header's presence switch: Shift+Tab past "Sign out".
             await page.Keyboard.PressAsync("Shift+Tab");
             await page.Keyboard.PressAsync("Shift+Tab");
@@ -237,6 +239,126 @@ public sealed class AgentConsoleTests : IAsyncLifetime
             await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync("ann");
             await Expect(page.GetByTestId("tab-board")).ToBeHiddenAsync();
         });
+    }
+
+    [Fact]
+    public async Task The_console_serves_the_SignalR_and_Teams_browser_bundles_under_both_paths()
+    {
+        foreach (var path in new[] { "/agent/lib/signalr.min.js", "/api/agent/lib/signalr.min.js" })
+        {
+            using var response = await App.Client.GetAsync(path, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("HubConnectionBuilder", await response.Content.ReadAsStringAsync(Ct));
+        }
+        using var teams = await App.Client.GetAsync("/agent/lib/teams-js.min.js", Ct);
+        Assert.Equal(HttpStatusCode.OK, teams.StatusCode);
+        Assert.Contains("microsoftTeams", await teams.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>
+    /// Azure's mode, without Azure: negotiate answers "signalr" and points at a stand-in SignalR Service played by
+    /// Playwright routes (negotiate, then long polling with the JSON hub protocol). The console loads the served SignalR
+    /// client, authenticates with the negotiate's access token and shows the offer the hub pushes.
+    /// </summary>
+    [Fact]
+    public async Task In_SignalR_mode_the_console_connects_with_the_negotiated_token_and_shows_a_pushed_offer()
+    {
+        const char RecordSeparator = '\u001e';
+        const string HubToken = "signalr-token-for-ann";
+        await RegisterAgentAsync("ann");
+        await WithPageAsync("signalr", async page =>
+        {
+            var hubUrl = new Uri(App.BaseAddress, "/fake-signalr/client/?hub=workspace");
+            var authorizations = new System.Collections.Concurrent.ConcurrentBag<string?>();
+            var handshakeReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var pushOffer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var polls = 0;
+            await page.RouteAsync("**/api/realtime/negotiate", route => route.FulfillAsync(new()
+            {
+                ContentType = "application/json",
+                Body = new JsonObject { ["mode"] = "signalr", ["url"] = hubUrl.ToString(), ["accessToken"] = HubToken }.ToJsonString(),
+            }));
+            await page.RouteAsync(url => url.Contains("/fake-signalr/", StringComparison.Ordinal), async route =>
+            {
+                var request = route.Request;
+                authorizations.Add(await request.HeaderValueAsync("authorization"));
+                if (request.Method == "POST" && request.Url.Contains("/negotiate?", StringComparison.Ordinal))
+                {
+                    await route.FulfillAsync(new()
+                    {
+                        ContentType = "application/json",
+                        Body = """{"negotiateVersion":1,"connectionId":"c1","connectionToken":"t1","availableTransports":[{"transport":"LongPolling","transferFormats":["Text"]}]}""",
+                    });
+                }
+                else if (request.Method == "POST")
+                {
+                    // The client's handshake (or a later send): {"protocol":"json","version":1}\u001e
+                    if (request.PostData?.Contains("\"protocol\":\"json\"", StringComparison.Ordinal) == true)
+                    {
+                        handshakeReceived.TrySetResult();
+                    }
+                    await route.FulfillAsync(new() { Status = 200, Body = "" });
+                }
+                else if (request.Method == "DELETE")
+                {
+                    await route.FulfillAsync(new() { Status = 202, Body = "" });
+                }
+                else
+                {
+                    var body = (Interlocked.Increment(ref polls)) switch
+                    {
+                        1 => "", // the first poll only opens the connection
+                        2 => await Then(handshakeReceived.Task, "{}" + RecordSeparator),
+                        3 => await Then(pushOffer.Task, new JsonObject
+                        {
+                            ["type"] = 1,
+                            ["target"] = "offer",
+                            ["arguments"] = new JsonArray(new JsonObject
+                            {
+                                ["contactId"] = "pushed-1", ["channel"] = "Sms", ["queueId"] = "general", ["customerId"] = null,
+                                ["conversationId"] = null, ["expiresAt"] = DateTimeOffset.UtcNow.AddSeconds(20).ToString("O"),
+                            }),
+                        }.ToJsonString() + RecordSeparator),
+                        _ => await Then(Task.Delay(2_000, Ct), ""),
+                    };
+                    try
+                    {
+                        await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = body });
+                    }
+                    catch (PlaywrightException)
+                    {
+                        // the page closed while this poll was held
+                    }
+                }
+            });
+            var agentReads = 0;
+            var readAfterLive = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            page.RequestFinished += (_, request) =>
+            {
+                if (request.Url.EndsWith("/api/agents/ann", StringComparison.Ordinal) && Interlocked.Increment(ref agentReads) >= 2)
+                {
+                    readAfterLive.TrySetResult();
+                }
+            };
+
+            await SignInAsync(page, "ann");
+            await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+            // Going live re-reads the agent once; push after that read, so the pushed offer alone puts the toast up.
+            await readAfterLive.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+            pushOffer.TrySetResult();
+
+            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Expect(page.GetByTestId("offer")).ToContainTextAsync("Contact pushed-1");
+            Assert.NotEmpty(authorizations);
+            Assert.All(authorizations, a => Assert.Equal($"Bearer {HubToken}", a));
+        });
+    }
+
+    private static async Task<string> Then(Task first, string value)
+    {
+        await first.WaitAsync(TimeSpan.FromSeconds(20));
+        return value;
     }
 
     /// <summary>The default general queue (texts go there) with wrap-up codes, so the wrap-up dialog has some to offer.</summary>
