@@ -355,6 +355,127 @@ public sealed class AgentConsoleTests : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// Accessibility basics, checked in the browser: every form control has a label, the offer toast is an alert
+    /// dialog announced through an assertive live region with focus on Accept, the tab order follows the page, and
+    /// visible text meets WCAG AA contrast (4.5:1, 3:1 for large text) against what is behind it.
+    /// </summary>
+    [Fact]
+    public async Task The_console_is_labelled_announces_offers_and_keeps_a_sensible_focus_order_and_contrast()
+    {
+        await RegisterAgentAsync("ann");
+        await WithPageAsync("accessibility", async page =>
+        {
+            await page.GotoAsync("/agent/");
+            await Expect(page.GetByTestId("agent-id")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await AssertEveryControlIsLabelledAsync(page);
+            await AssertContrastAsync(page);
+            // Tab order of the sign-in form: agent id, supervisor box, Sign in; Shift+Tab from the id reaches the skip link.
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByTestId("supervisor")).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByTestId("sign-in")).ToBeFocusedAsync();
+            await page.GetByTestId("agent-id").FocusAsync();
+            await page.Keyboard.PressAsync("Shift+Tab");
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Skip to the console" })).ToBeFocusedAsync();
+
+            await SignInAsync(page, "ann", supervisor: true);
+            await page.GetByTestId("presence").SelectOptionAsync("available");
+            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("You are available.");
+            await TextTheContactCenterAsync("Accessible?");
+
+            var offer = page.GetByRole(AriaRole.Alertdialog, new() { Name = "New SMS contact" });
+            await Expect(offer).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(offer).ToHaveAttributeAsync("aria-describedby", "offer-details");
+            var announcer = page.Locator("#offer-announcer");
+            await Expect(announcer).ToHaveAttributeAsync("aria-live", "assertive");
+            await Expect(announcer).ToContainTextAsync("seconds to accept. Accept with Alt+Shift+A, decline with Alt+Shift+D.");
+            await Expect(page.GetByTestId("offer-accept")).ToBeFocusedAsync();
+            await Expect(page.GetByTestId("offer-accept")).ToHaveAttributeAsync("aria-keyshortcuts", "Alt+Shift+A");
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(page.GetByTestId("offer-decline")).ToBeFocusedAsync();
+            await AssertContrastAsync(page);
+
+            await page.Keyboard.PressAsync("Alt+Shift+A");
+            await Expect(page.Locator("#contact-title")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await Expect(page.GetByRole(AriaRole.Form, new() { Name = "Reply" })).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Message")).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Send by")).ToHaveValueAsync("sms");
+            await AssertContrastAsync(page);
+
+            // The wrap-up dialog is modal, starts on its first field and gives focus back on Escape.
+            await page.Keyboard.PressAsync("Alt+Shift+W");
+            await Expect(page.GetByRole(AriaRole.Dialog, new() { Name = "Wrap up" })).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Disposition")).ToBeFocusedAsync();
+            await AssertContrastAsync(page);
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(page.GetByTestId("wrap-up-dialog")).ToBeHiddenAsync();
+            await Expect(page.GetByTestId("wrap-up-open")).ToBeFocusedAsync();
+
+            // The views are tabs: arrow keys move between them.
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Contacts" }).FocusAsync();
+            await page.Keyboard.PressAsync("ArrowRight");
+            await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Supervisor" })).ToBeFocusedAsync();
+            await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Supervisor" })).ToHaveAttributeAsync("aria-selected", "true");
+            await Expect(page.GetByTestId("board-agents")).ToContainTextAsync("ann", Patiently);
+            await AssertEveryControlIsLabelledAsync(page);
+            await AssertContrastAsync(page);
+        });
+    }
+
+    /// <summary>Every input, select and textarea in the document (hidden ones too) has a label or an ARIA name.</summary>
+    private static async Task AssertEveryControlIsLabelledAsync(IPage page)
+    {
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input, select, textarea')]
+              .filter((el) => el.type !== 'hidden')
+              .filter((el) => !([...(el.labels ?? [])].some((l) => l.textContent.trim()) || el.getAttribute('aria-label')?.trim()
+                || (el.getAttribute('aria-labelledby') ?? '').split(/\s+/).some((id) => document.getElementById(id)?.textContent.trim())))
+              .map((el) => el.id || el.outerHTML)
+            """);
+        Assert.Empty(unlabelled);
+    }
+
+    /// <summary>WCAG 2 contrast of every visible text against the first opaque background behind it.</summary>
+    private static async Task AssertContrastAsync(IPage page)
+    {
+        var failures = await page.EvaluateAsync<string[]>("""
+            () => {
+              let checkedTexts = 0;
+              const rgb = (value) => (value.match(/[\d.]+/g) ?? []).map(Number);
+              const luminance = ([r, g, b]) => {
+                const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+              };
+              const background = (el) => {
+                for (let e = el; e; e = e.parentElement) {
+                  const c = rgb(getComputedStyle(e).backgroundColor);
+                  if (c.length >= 3 && (c.length === 3 || c[3] === 1)) return c;
+                }
+                return [255, 255, 255];
+              };
+              const failures = [];
+              for (const el of document.querySelectorAll('body *')) {
+                const text = [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join('');
+                if (!text || !el.checkVisibility?.({ checkOpacity: true, checkVisibilityCSS: true })) continue;
+                const rect = el.getBoundingClientRect();
+                if (rect.width <= 1 || rect.height <= 1) continue; // visually hidden announcers
+                const style = getComputedStyle(el);
+                const [l1, l2] = [luminance(rgb(style.color)), luminance(background(el))].sort((a, b) => b - a);
+                const ratio = (l1 + 0.05) / (l2 + 0.05);
+                const size = parseFloat(style.fontSize);
+                const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+                checkedTexts++;
+                if (ratio < (large ? 3 : 4.5)) failures.push(`${el.tagName.toLowerCase()}#${el.id} "${text.slice(0, 30)}": ${ratio.toFixed(2)}`);
+              }
+              // A check that saw (almost) nothing proves nothing.
+              if (checkedTexts < 5) failures.push(`only ${checkedTexts} texts checked`);
+              return failures;
+            }
+            """);
+        Assert.Empty(failures);
+    }
+
     private static async Task<string> Then(Task first, string value)
     {
         await first.WaitAsync(TimeSpan.FromSeconds(20));
