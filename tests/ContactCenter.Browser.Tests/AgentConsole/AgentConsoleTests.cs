@@ -476,6 +476,48 @@ public sealed class AgentConsoleTests : IAsyncLifetime
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public async Task Embed_js_puts_the_console_into_another_sites_page()
+    {
+        // Another site's page (a different origin: a listener of its own on the loopback, because Chromium refuses
+        // loopback scripts to pages it cannot place there, such as ones a Playwright route makes up).
+        var embedUrl = new Uri(App.BaseAddress, "/agent/embed.js");
+        using var hostSite = new HttpListener();
+        var port = FreeTcpPort();
+        hostSite.Prefixes.Add($"http://127.0.0.1:{port}/");
+        hostSite.Start();
+        var serving = Task.Run(async () =>
+        {
+            var context = await hostSite.GetContextAsync();
+            var html = System.Text.Encoding.UTF8.GetBytes($"""
+                <!doctype html><title>CRM</title><h1>Customer record</h1><div id="console-slot"></div>
+                <script src="{embedUrl}" data-target="#console-slot" data-height="640px"></script>
+                """);
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.OutputStream.WriteAsync(html, Ct);
+            context.Response.Close();
+        }, Ct);
+        await WithPageAsync("embed", async page =>
+        {
+            await page.GotoAsync($"http://127.0.0.1:{port}/record");
+            var frame = page.Locator("#console-slot iframe");
+            await Expect(frame).ToHaveAttributeAsync("title", "Agent console");
+            await Expect(frame).ToHaveAttributeAsync("src", new Uri(App.BaseAddress, "/agent/").ToString());
+            await Expect(frame).ToHaveCSSAsync("height", "640px");
+            await Expect(page.FrameLocator("#console-slot iframe").GetByTestId("agent-id")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        });
+        await serving;
+    }
+
+    private static int FreeTcpPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     private static async Task<string> Then(Task first, string value)
     {
         await first.WaitAsync(TimeSpan.FromSeconds(20));
@@ -556,7 +598,7 @@ public sealed class AgentConsoleTests : IAsyncLifetime
             ? Path.Combine(RepositoryPaths.Root, "docs", "screenshots")
             : Path.Combine(AppContext.BaseDirectory, "TestResults");
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, fileName) });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, fileName), FullPage = true });
     }
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
