@@ -11,6 +11,7 @@ using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
+using ContactCenter.Functions.Security;
 
 namespace ContactCenter.Functions;
 
@@ -73,6 +74,7 @@ public static class ContactCenterApp
         app.MapConversations();
         app.MapEmailChannel();
         app.MapOutbound();
+        app.MapWorkspaceSecurity(hosting);
 
         if (hosting.Mode == HostingMode.Local)
         {
