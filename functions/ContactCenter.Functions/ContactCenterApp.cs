@@ -68,6 +68,8 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
+        app.MapAgentWorkspaceApi();
+        app.MapSupervisorApi();
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);
@@ -75,6 +77,7 @@ public static class ContactCenterApp
         app.MapEmailChannel();
         app.MapOutbound();
         app.MapWorkspaceSecurity(hosting);
+        Realtime.RealtimeApi.MapRealtime(app);
 
         if (hosting.Mode == HostingMode.Local)
         {

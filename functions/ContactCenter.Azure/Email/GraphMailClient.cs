@@ -63,37 +63,104 @@ public class GraphMailClient
         _baseUri = null!;
     }
 
-    /// <summary>The message's raw MIME, or null when it is gone (404: deleted or moved before we fetched it).</summary>
+    /// <summary>
+    /// The message's raw MIME, or null when it is gone (404: deleted or moved before we fetched it). Throws
+    /// <see cref="GraphMessageTooLargeException"/> once the MIME passes <see cref="GraphMailClientOptions.MaxMessageBytes"/>
+    /// (checked on Content-Length first, then while streaming: never buffered whole) — then read
+    /// <see cref="GetMessageWithoutAttachmentsAsync"/> instead.
+    /// </summary>
     public virtual async Task<byte[]?> GetMimeAsync(string mailbox, string messageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mailbox);
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         using var activity = Activities.StartActivity("GraphMailClient.GetMime", ActivityKind.Client);
+        using var message = _pipeline.CreateMessage();
+        message.BufferResponse = false;
+        BuildMessageUri(message.Request, mailbox, messageId, "/$value");
+        await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var response = message.Response;
+        if (response.Status == 404)
+        {
+            return null;
+        }
+        EnsureSuccess(response, activity);
+        if (response.Headers.ContentLength is { } announced && announced > _maxBytes)
+        {
+            throw new GraphMessageTooLargeException(messageId, announced, _maxBytes);
+        }
+        using var content = new MemoryStream();
+        if (response.ContentStream is { } stream)
+        {
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (content.Length + read > _maxBytes)
+                {
+                    throw new GraphMessageTooLargeException(messageId, null, _maxBytes);
+                }
+                content.Write(chunk, 0, read);
+            }
+        }
+        return content.ToArray();
+    }
+
+    /// <summary>
+    /// A message too large to fetch as MIME, read as Graph JSON instead — headers and body, and its attachments by name and
+    /// size only (<c>GET .../messages/{id}?$select=...</c> and <c>GET .../messages/{id}/attachments?$select=name,contentType,size</c>),
+    /// so the text is never lost. Null when the message is gone.
+    /// </summary>
+    public virtual async Task<ParsedEmail?> GetMessageWithoutAttachmentsAsync(string mailbox, string messageId, long attachmentLimit, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mailbox);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        using var activity = Activities.StartActivity("GraphMailClient.GetMessageWithoutAttachments", ActivityKind.Client);
+        var message = await GetJsonAsync(mailbox, messageId, "?$select=internetMessageId,subject,from,toRecipients,body,receivedDateTime,internetMessageHeaders", activity, cancellationToken).ConfigureAwait(false);
+        if (message is null)
+        {
+            return null;
+        }
+        var attachments = await GetJsonAsync(mailbox, messageId, "/attachments?$select=name,contentType,size", activity, cancellationToken).ConfigureAwait(false);
+        return GraphMessageJson.Read(message.Value.Span, attachments is { } list ? list.Span : "{}"u8, _maxBytes, attachmentLimit);
+    }
+
+    private async Task<ReadOnlyMemory<byte>?> GetJsonAsync(string mailbox, string messageId, string suffix, Activity? activity, CancellationToken cancellationToken)
+    {
         using var request = _pipeline.CreateRequest();
+        BuildMessageUri(request, mailbox, messageId, suffix);
+        request.Headers.SetValue("Accept", "application/json");
+        using var response = await _pipeline.SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        if (response.Status == 404)
+        {
+            return null;
+        }
+        EnsureSuccess(response, activity);
+        return response.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
+    }
+
+    private void BuildMessageUri(Request request, string mailbox, string messageId, string suffix)
+    {
         request.Method = RequestMethod.Get;
         request.Uri.Reset(_baseUri);
         request.Uri.AppendPath("users/", escape: false);
         request.Uri.AppendPath(mailbox, escape: true);
         request.Uri.AppendPath("/messages/", escape: false);
         request.Uri.AppendPath(messageId, escape: true);
-        request.Uri.AppendPath("/$value", escape: false);
-        using var response = await _pipeline.SendRequestAsync(request, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
+        var query = suffix.IndexOf('?', StringComparison.Ordinal);
+        request.Uri.AppendPath(query < 0 ? suffix : suffix[..query], escape: false);
+        if (query >= 0)
         {
-            return null;
+            request.Uri.Query = suffix[query..];
         }
+    }
+
+    private static void EnsureSuccess(Response response, Activity? activity)
+    {
         if (response.Status != 200)
         {
-            var failure = new RequestFailedException(response);
             activity?.SetStatus(ActivityStatusCode.Error, response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            throw failure;
+            throw new RequestFailedException(response);
         }
-        var content = response.Content?.ToMemory() ?? ReadOnlyMemory<byte>.Empty;
-        if (content.Length > _maxBytes)
-        {
-            throw new InvalidInboundEmailException($"Message {messageId} is {content.Length} bytes, more than the {_maxBytes} allowed.");
-        }
-        return content.ToArray();
     }
 
     private sealed class LoopbackBearerPolicy(TokenCredential credential) : HttpPipelinePolicy
@@ -112,4 +179,11 @@ public class GraphMailClient
             await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
         }
     }
+}
+
+/// <summary>A Graph message's MIME is over the size we fetch; <see cref="Length"/> when Graph announced it.</summary>
+public sealed class GraphMessageTooLargeException(string messageId, long? length, long limit)
+    : Exception($"Message {messageId} is {(length is { } l ? $"{l} bytes" : "larger than that")}, more than the {limit} bytes fetched as MIME.")
+{
+    public long Limit { get; } = limit;
 }

@@ -14,13 +14,28 @@ public sealed record InboundFormFile(string FieldName, string? FileName, string?
 /// <item>multipart/form-data as SendGrid Inbound Parse posts it: either <c>email</c> = the raw MIME ("send raw"), or
 /// <c>from</c>, <c>to</c>, <c>subject</c>, <c>text</c>, <c>html</c>, <c>headers</c> (the raw header block, where
 /// Message-ID, In-Reply-To and References come from) and files <c>attachment1..N</c>, named by
-/// <c>attachment-info</c> when present;</item>
+/// <c>attachment-info</c> when present, each text field in the charset the <c>charsets</c> field names;</item>
 /// <item>JSON {from, fromName?, to[], subject, text?, html?, messageId?, inReplyTo?, references[]?,
 /// attachments[{name, contentType, contentBase64}]?}.</item>
 /// </list>
 /// </summary>
 public static class InboundParseReader
 {
+    /// <summary>
+    /// The form as posted, fields still bytes: "send raw" (<c>email</c>) goes to MimeKit byte for byte (it knows the
+    /// message's own charsets); parsed fields are decoded by <see cref="InboundFormCharsets"/> first.
+    /// </summary>
+    public static async Task<ParsedEmail> ReadFormAsync(IReadOnlyList<InboundFormField> fields, IReadOnlyList<InboundFormFile> files, Action<string> warn,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (fields.LastOrDefault(f => f.Name == "email" && !f.Value.IsEmpty) is { } raw)
+        {
+            return await MimeEmailReader.ReadAsync(raw.Value, cancellationToken).ConfigureAwait(false);
+        }
+        return await ReadFormAsync(InboundFormCharsets.Decode(fields, warn), files, cancellationToken).ConfigureAwait(false);
+    }
+
     public static async Task<ParsedEmail> ReadFormAsync(IReadOnlyDictionary<string, string> fields, IReadOnlyList<InboundFormFile> files,
         CancellationToken cancellationToken = default)
     {

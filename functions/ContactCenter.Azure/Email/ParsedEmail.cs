@@ -22,8 +22,11 @@ public sealed record ParsedEmail
     public IReadOnlyList<string> References { get; init; } = [];
     public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
 
-    /// <summary>The provider-neutral email, with the attachments as stored.</summary>
-    public InboundEmail ToInboundEmail(IReadOnlyList<StoredAttachment> attachments, DateTimeOffset receivedAt) =>
+    /// <summary>Attachments known only by name and size (the reader could not take their content, e.g. Graph's message was too large to fetch whole).</summary>
+    public IReadOnlyList<AttachmentNotKept> AttachmentsNotKept { get; init; } = [];
+
+    /// <summary>The provider-neutral email, with the attachments as stored and those that were not.</summary>
+    public InboundEmail ToInboundEmail(IReadOnlyList<StoredAttachment> attachments, IReadOnlyList<AttachmentNotKept> notKept, DateTimeOffset receivedAt) =>
         new(MessageId, From, To, Subject, receivedAt)
         {
             FromName = FromName,
@@ -32,6 +35,7 @@ public sealed record ParsedEmail
             InReplyTo = InReplyTo,
             References = References,
             Attachments = attachments,
+            AttachmentsNotKept = notKept,
         };
 
     /// <summary>

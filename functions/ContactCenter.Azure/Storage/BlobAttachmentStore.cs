@@ -7,9 +7,11 @@ namespace ContactCenter.Azure.Storage;
 
 /// <summary>
 /// Email attachments in Blob Storage (Azurite in tests): container <see cref="DefaultContainer"/>, one blob per
-/// attachment named by a fresh id, content type and original file name kept on the blob. The content streams through a
-/// counting wrapper that fails once the limit is passed, so an oversized attachment is never buffered whole; the
-/// partial blob is then deleted and <see cref="AttachmentTooLargeException"/> thrown — nothing is left stored.
+/// attachment named by the caller's deterministic id (<see cref="AttachmentIds"/>), content type and original file name
+/// kept on the blob. Writes are idempotent: an existing blob is returned as it is, and the upload carries
+/// If-None-Match: * so two concurrent deliveries of one email commit one blob. The content streams through a counting
+/// wrapper that fails once the limit is passed, so an oversized attachment is never buffered whole; its staged blocks
+/// are never committed and <see cref="AttachmentTooLargeException"/> is thrown — nothing is left stored.
 /// </summary>
 public sealed class BlobAttachmentStore : IAttachmentStore
 {
@@ -28,8 +30,9 @@ public sealed class BlobAttachmentStore : IAttachmentStore
 
     public long MaxBytes { get; }
 
-    public async Task<StoredAttachment> SaveAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default)
+    public async Task<StoredAttachment> SaveAsync(string id, string name, string contentType, Stream content, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(content);
         if (content.CanSeek && content.Length - content.Position > MaxBytes)
@@ -38,8 +41,12 @@ public sealed class BlobAttachmentStore : IAttachmentStore
         }
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
         contentType = string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType;
-        var id = Guid.NewGuid().ToString("N");
         var blob = _container.GetBlobClient(id);
+        if (await ExistingAsync(blob, id, name, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            // A redelivered email: the id names the same content, already stored.
+            return existing;
+        }
         var limited = new LimitedReadStream(content, MaxBytes);
         try
         {
@@ -48,17 +55,37 @@ public sealed class BlobAttachmentStore : IAttachmentStore
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
                 // Metadata values are ASCII: the name is kept escaped.
                 Metadata = new Dictionary<string, string> { ["filename"] = Uri.EscapeDataString(name) },
+                // If-None-Match: * — a concurrent delivery of the same email that committed first wins; ours is then a no-op.
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                 // Staged in 4 MiB blocks: a large attachment is never held whole in memory, and blocks of a refused one are never committed.
                 TransferOptions = new global::Azure.Storage.StorageTransferOptions { InitialTransferSize = 4 * 1024 * 1024, MaximumTransferSize = 4 * 1024 * 1024 },
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (limited.LimitExceeded)
         {
-            // Blocks already staged are never committed; a single-shot upload may still have failed after creating the blob.
-            await blob.DeleteIfExistsAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            // Blocks already staged are never committed, and a single-shot upload is all or nothing: nothing to clean up.
             throw new AttachmentTooLargeException(name, MaxBytes);
         }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            // Lost the race to another delivery of the same email: its blob is the same content.
+            return await ExistingAsync(blob, id, name, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Attachment blob {id} was reported to exist but cannot be read.", ex);
+        }
         return new StoredAttachment(id, name, contentType, limited.BytesRead, blob.Uri);
+    }
+
+    private static async Task<StoredAttachment?> ExistingAsync(BlobClient blob, string id, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            return new StoredAttachment(id, name, properties.ContentType, properties.ContentLength, blob.Uri);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
     }
 
     public async Task<Stream?> OpenAsync(string id, CancellationToken cancellationToken = default)

@@ -80,18 +80,58 @@ public sealed record InboundEmail(string MessageId, string From, IReadOnlyList<s
     public string? InReplyTo { get; init; }
     public IReadOnlyList<string> References { get; init; } = [];
     public IReadOnlyList<StoredAttachment> Attachments { get; init; } = [];
+
+    /// <summary>Attachments the customer sent that were not kept (over the size limit): the message is filed without them.</summary>
+    public IReadOnlyList<AttachmentNotKept> AttachmentsNotKept { get; init; } = [];
+}
+
+/// <summary>
+/// An attachment an inbound email carried but we did not keep, and why — so the agent can ask the customer for it another way.
+/// <see cref="Length"/> is null when the size is unknown (e.g. Graph did not report it).
+/// </summary>
+public sealed record AttachmentNotKept(string Name, long? Length, long Limit, string Reason)
+{
+    public const string OverLimit = "larger than the attachment limit";
+
+    /// <summary>One line for the timeline: name, size, limit and reason.</summary>
+    public string Describe() =>
+        $"{Name} ({(Length is { } length ? $"{length} bytes" : "size unknown")}) not kept: {Reason} of {Limit} bytes; ask the customer to send it another way";
 }
 
 /// <summary>What became of an email we sent, per recipient: Delivered, Bounced, Suppressed, Failed ...</summary>
 public sealed record EmailDeliveryReport(string OperationId, string Recipient, string Status, string? Details, DateTimeOffset At);
 
-/// <summary>Keeps email attachments (Blob Storage in Azure, Azurite in tests), refusing any over the size limit.</summary>
+/// <summary>
+/// Keeps email attachments (Blob Storage in Azure, Azurite in tests), refusing any over the size limit. Ids are chosen by
+/// the caller and deterministic (see <see cref="AttachmentIds"/>), so a redelivered email stores nothing twice.
+/// </summary>
 public interface IAttachmentStore
 {
-    /// <summary>Throws <see cref="AttachmentTooLargeException"/> without storing anything when the content is over the limit.</summary>
-    Task<StoredAttachment> SaveAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Stores the content under <paramref name="id"/> unless something is already there, in which case the stored
+    /// attachment is returned unchanged (the id names the content, so it is the same one). Throws
+    /// <see cref="AttachmentTooLargeException"/> without storing anything when the content is over the limit.
+    /// </summary>
+    Task<StoredAttachment> SaveAsync(string id, string name, string contentType, Stream content, CancellationToken cancellationToken = default);
 
     Task<Stream?> OpenAsync(string id, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Deterministic attachment ids: the same email delivered twice names its attachments the same way.</summary>
+public static class AttachmentIds
+{
+    /// <summary>
+    /// "{hash of the Message-ID}-{index}-{hash of the content}": the message's attachments sort together, and a different
+    /// file under a reused Message-ID gets its own id instead of overwriting the first. Safe as a blob name and in a URL.
+    /// </summary>
+    public static string For(string messageId, int index, ReadOnlySpan<byte> content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        var message = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(messageId)))[..32];
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content))[..32];
+        return $"{message}-{index:D3}-{hash}";
+    }
 }
 
 public sealed class AttachmentTooLargeException(string name, long limit)

@@ -4,7 +4,7 @@ namespace ContactCenter.Core.Channels;
 
 /// <summary>
 /// Attachments kept in memory, for local mode without storage and for tests: the same size limit and refusal as the
-/// Blob Storage store. Locations are "memory:{id}" — nothing outside the process can open them.
+/// Blob Storage store, and the same keep-the-first rule for an id already used. Locations are "memory:{id}" — nothing outside the process can open them.
 /// </summary>
 public sealed class InMemoryAttachmentStore(long maxBytes = InMemoryAttachmentStore.DefaultMaxBytes) : IAttachmentStore
 {
@@ -16,9 +16,14 @@ public sealed class InMemoryAttachmentStore(long maxBytes = InMemoryAttachmentSt
 
     public int Count => _items.Count;
 
-    public async Task<StoredAttachment> SaveAsync(string name, string contentType, Stream content, CancellationToken cancellationToken = default)
+    public async Task<StoredAttachment> SaveAsync(string id, string name, string contentType, Stream content, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
         ArgumentNullException.ThrowIfNull(name);
+        if (_items.TryGetValue(id, out var existing))
+        {
+            return existing.Attachment;
+        }
         ArgumentNullException.ThrowIfNull(content);
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -31,11 +36,10 @@ public sealed class InMemoryAttachmentStore(long maxBytes = InMemoryAttachmentSt
             }
             buffer.Write(chunk, 0, read);
         }
-        var id = Guid.NewGuid().ToString("N");
         var attachment = new StoredAttachment(id, name, string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType,
             buffer.Length, new Uri("memory:" + id));
-        _items[id] = (attachment, buffer.ToArray());
-        return attachment;
+        // First writer wins, as with the blob store's if-none-match.
+        return _items.GetOrAdd(id, (attachment, buffer.ToArray())).Attachment;
     }
 
     public Task<Stream?> OpenAsync(string id, CancellationToken cancellationToken = default) =>

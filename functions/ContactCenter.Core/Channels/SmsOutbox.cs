@@ -44,7 +44,11 @@ public sealed record SmsOutboxOptions
 /// set (also true for a redelivery of that same text), false when it repeated the current state or came after a newer
 /// change; and the reply sent (null when none).
 /// </summary>
-public sealed record SmsKeywordResult(SmsKeyword Keyword, bool Changed, SmsSendResult? Reply);
+public sealed record SmsKeywordResult(SmsKeyword Keyword, bool Changed, SmsSendResult? Reply)
+{
+    /// <summary>The text of <see cref="Reply"/>, so it can be shown where the customer's keyword is recorded.</summary>
+    public string? ReplyText { get; init; }
+}
 
 /// <summary>The customer opted out of texts from this number (or from all ours): nothing was sent.</summary>
 public sealed class SmsRecipientOptedOutException(string from, string to, DateTimeOffset since)
@@ -126,10 +130,10 @@ public sealed class SmsOutbox
                 {
                     await _optOuts.MarkConfirmedAsync(customer, ours, state.ChangedAt, cancellationToken).ConfigureAwait(false);
                 }
-                return new SmsKeywordResult(keyword, true, reply);
+                return new SmsKeywordResult(keyword, true, reply) { ReplyText = text };
             case SmsKeyword.Help:
                 var help = await _provider.SendAsync(new OutgoingSms(ours, customer, _options.HelpReply) { Tag = "sms-help" }, cancellationToken).ConfigureAwait(false);
-                return new SmsKeywordResult(keyword, false, help);
+                return new SmsKeywordResult(keyword, false, help) { ReplyText = _options.HelpReply };
             default:
                 return new SmsKeywordResult(SmsKeyword.None, false, null);
         }

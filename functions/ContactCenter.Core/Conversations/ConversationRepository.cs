@@ -12,7 +12,7 @@ public sealed record Stored<T>(T Value, string ETag);
 /// per provider message id (partition "ref|{id}") finds an entry when its delivery report comes, and doubles as the
 /// guard that makes recording the same message twice a no-op.
 /// </summary>
-public sealed class ConversationRepository(IStateStore store)
+public sealed class ConversationRepository(IStateStore store, Workspace.ITimelineListener? timelineListener = null)
 {
     private const string CustomerRow = "customer";
     private const string IdentityPartition = "identity";
@@ -37,6 +37,41 @@ public sealed class ConversationRepository(IStateStore store)
         catch (StateConflictException)
         {
             return await FindCustomerIdAsync(identity, ct) ?? customerId;
+        }
+    }
+
+    /// <summary>
+    /// Points an identity at <paramref name="toCustomerId"/> when it names <paramref name="fromCustomerId"/> (or nobody);
+    /// returns its owner afterwards, which is someone else when a third customer holds it.
+    /// </summary>
+    public async Task<string> RepointIdentityAsync(CustomerIdentity identity, string fromCustomerId, string toCustomerId, CancellationToken ct)
+    {
+        var row = StateKeys.ToSafeKey(identity.ToString());
+        var repointed = new StateEntity(IdentityPartition, row, new Dictionary<string, object?> { ["CustomerId"] = toCustomerId, ["Identity"] = identity.ToString() });
+        for (var attempt = 0; ; attempt++)
+        {
+            var current = await store.GetAsync(TableNames.Customers, IdentityPartition, row, ct);
+            var owner = current?.GetString("CustomerId");
+            if (owner is not null && owner != fromCustomerId)
+            {
+                return owner;
+            }
+            try
+            {
+                if (current is null)
+                {
+                    await store.InsertAsync(TableNames.Customers, repointed, ct);
+                }
+                else
+                {
+                    await store.ReplaceAsync(TableNames.Customers, repointed, current.ETag!, ct);
+                }
+                return toCustomerId;
+            }
+            catch (StateStoreException) when (attempt < 5)
+            {
+                // Claimed or changed meanwhile: read it again.
+            }
         }
     }
 
@@ -67,6 +102,8 @@ public sealed class ConversationRepository(IStateStore store)
         }
         catch (StateConflictException)
         {
+            // A redelivery carries a later time, so its row differs: the reference names the row first written.
+            row = (await store.GetAsync(TableNames.Timeline, RefPartition(entry.Id), RefRow, ct))?.GetString("Row") ?? row;
             var existing = await store.GetAsync(TableNames.Timeline, StateKeys.ToSafeKey(entry.CustomerId), row, ct);
             if (existing is not null)
             {
@@ -74,8 +111,13 @@ public sealed class ConversationRepository(IStateStore store)
             }
         }
         await store.UpsertAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), row, entry, Events.CoreJsonContext.Default.TimelineEntry), ct);
+        await NotifyAsync(entry, ct);
         return true;
     }
+
+    /// <summary>Every new or changed entry passes here: the one place the workspace learns of timeline changes.</summary>
+    private Task NotifyAsync(TimelineEntry entry, CancellationToken ct) =>
+        timelineListener?.EntryRecordedAsync(entry, ct) ?? Task.CompletedTask;
 
     /// <summary>Also finds the entry by the provider's message id (sent texts and emails get theirs after they are recorded).</summary>
     public Task LinkProviderIdAsync(TimelineEntry entry, string providerMessageId, CancellationToken ct) =>
@@ -90,8 +132,95 @@ public sealed class ConversationRepository(IStateStore store)
             : null;
     }
 
-    public Task ReplaceEntryAsync(TimelineEntry entry, string etag, CancellationToken ct) =>
-        store.ReplaceAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), RowOf(entry), entry, Events.CoreJsonContext.Default.TimelineEntry), etag, ct);
+    public async Task ReplaceEntryAsync(TimelineEntry entry, string etag, CancellationToken ct)
+    {
+        await store.ReplaceAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), RowOf(entry), entry, Events.CoreJsonContext.Default.TimelineEntry), etag, ct);
+        await NotifyAsync(entry, ct);
+    }
+
+    /// <summary>The conversations a customer's timeline mentions.</summary>
+    public async Task<IReadOnlySet<string>> ConversationIdsOnTimelineAsync(string customerId, CancellationToken ct)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var entity in store.QueryPartitionAsync(TableNames.Timeline, StateKeys.ToSafeKey(customerId), cancellationToken: ct))
+        {
+            if (JsonSerializer.Deserialize(entity.GetString("Json")!, Events.CoreJsonContext.Default.TimelineEntry)!.ConversationId is { } id)
+            {
+                ids.Add(id);
+            }
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Moves every entry of one customer's timeline to another's (a merge), keeping row keys so the entries fall into
+    /// time order among the survivor's. Per chunk of up to 100: copy into the survivor's partition (one batch), point the
+    /// entries' references there, then delete the originals (one batch, ETag-checked). Every step can be repeated, so a
+    /// run that stops half-way is finished by running it again; a delivery report that changed an original meanwhile
+    /// fails the delete and the chunk is copied again. Returns how many entries were moved.
+    /// </summary>
+    public async Task<int> MoveTimelineAsync(string fromCustomerId, string toCustomerId, CancellationToken ct)
+    {
+        var fromPartition = StateKeys.ToSafeKey(fromCustomerId);
+        var toPartition = StateKeys.ToSafeKey(toCustomerId);
+        var moved = 0;
+        for (var round = 0; ; round++)
+        {
+            var chunk = new List<StateEntity>();
+            await foreach (var entity in store.QueryPartitionAsync(TableNames.Timeline, fromPartition, cancellationToken: ct))
+            {
+                chunk.Add(entity);
+                if (chunk.Count == StateOperation.MaxBatchSize)
+                {
+                    break;
+                }
+            }
+            if (chunk.Count == 0)
+            {
+                return moved;
+            }
+            var entries = chunk.Select(e => JsonSerializer.Deserialize(e.GetString("Json")!, Events.CoreJsonContext.Default.TimelineEntry)! with { CustomerId = toCustomerId }).ToList();
+            await store.SubmitBatchAsync(TableNames.Timeline,
+                chunk.Zip(entries, (original, entry) => StateOperation.Upsert(Entity(toPartition, original.RowKey, entry, Events.CoreJsonContext.Default.TimelineEntry))).ToList(), ct);
+            foreach (var entry in entries)
+            {
+                foreach (var id in new[] { entry.Id, entry.ProviderMessageId }.OfType<string>().Distinct(StringComparer.Ordinal))
+                {
+                    await RepointReferenceAsync(id, fromCustomerId, toCustomerId, ct);
+                }
+            }
+            try
+            {
+                await store.SubmitBatchAsync(TableNames.Timeline, chunk.Select(e => StateOperation.Delete(e, e.ETag)).ToList(), ct);
+                moved += chunk.Count;
+            }
+            catch (StateStoreException) when (round < 100)
+            {
+                // An original changed (a delivery report) or went (a concurrent run of the same merge): read the chunk again.
+            }
+        }
+    }
+
+    private async Task RepointReferenceAsync(string id, string fromCustomerId, string toCustomerId, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var reference = await store.GetAsync(TableNames.Timeline, RefPartition(id), RefRow, ct);
+            if (reference is null || reference.GetString("CustomerId") != fromCustomerId)
+            {
+                return;
+            }
+            try
+            {
+                await store.ReplaceAsync(TableNames.Timeline, new StateEntity(reference.PartitionKey, RefRow,
+                    new Dictionary<string, object?> { ["CustomerId"] = toCustomerId, ["Row"] = reference.GetString("Row") }), reference.ETag!, ct);
+                return;
+            }
+            catch (StateStoreException) when (attempt < 5)
+            {
+            }
+        }
+    }
 
     /// <summary>The customer's timeline, newest first.</summary>
     public async Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId, int limit, CancellationToken ct)

@@ -48,7 +48,19 @@ public sealed class UnknownConversationException(string id) : Exception($"There 
 public sealed class UnknownCustomerException(string id) : Exception($"There is no customer '{id}'.");
 
 /// <summary>The request does not fit the customer or case (no address on the chosen channel, identity owned by another customer).</summary>
-public sealed class ConversationConflictException(string message) : Exception(message);
+public sealed class ConversationConflictException(string message) : Exception(message)
+{
+    /// <summary>When an identity belongs to another customer: that customer (merging the two is the way out).</summary>
+    public string? OwnerCustomerId { get; init; }
+}
+
+/// <summary>The customer was merged into another (the survivor): changes go to the survivor.</summary>
+public sealed class CustomerMergedException(string customerId, string survivorId)
+    : Exception($"Customer {customerId} was merged into customer {survivorId}; use {survivorId}.")
+{
+    public string CustomerId { get; } = customerId;
+    public string SurvivorId { get; } = survivorId;
+}
 
 /// <summary>
 /// One customer record across channels and one case per need: every inbound text, email and call lands on the
@@ -80,9 +92,9 @@ public sealed class ConversationService(
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (await repository.FindCustomerIdAsync(identity, ct) is { } existingId && await repository.GetCustomerAsync(existingId, ct) is { } existing)
+            if (await repository.FindCustomerIdAsync(identity, ct) is { } existingId && await LiveCustomerAsync(existingId, ct) is { } existing)
             {
-                return existing.Value;
+                return existing;
             }
             var customer = new CustomerRecord { Id = "cus-" + Guid.NewGuid().ToString("N")[..16], Name = name, Identities = [identity.ToString()], CreatedAt = Now, UpdatedAt = Now };
             // The customer row first, then the identity: a crash in between leaves an unreferenced row, never a dangling identity.
@@ -98,22 +110,153 @@ public sealed class ConversationService(
     public async Task<CustomerRecord> GetCustomerAsync(string customerId, CancellationToken ct = default) =>
         (await repository.GetCustomerAsync(customerId, ct))?.Value ?? throw new UnknownCustomerException(customerId);
 
+    /// <summary>The customer with this identity (the survivor, when the record that had it was merged).</summary>
     public async Task<CustomerRecord?> FindCustomerAsync(CustomerIdentity identity, CancellationToken ct = default) =>
-        await repository.FindCustomerIdAsync(identity, ct) is { } id ? (await repository.GetCustomerAsync(id, ct))?.Value : null;
+        await repository.FindCustomerIdAsync(identity, ct) is { } id ? await LiveCustomerAsync(id, ct) : null;
 
     /// <summary>Adds an identity an agent learned (the caller's email address): from then on both reach the same record.</summary>
     public async Task<CustomerRecord> AddIdentityAsync(string customerId, CustomerIdentity identity, CancellationToken ct = default)
     {
+        if ((await GetCustomerAsync(customerId, ct)).MergedInto is { } survivor)
+        {
+            throw new CustomerMergedException(customerId, survivor);
+        }
         var owner = await repository.ClaimIdentityAsync(identity, customerId, ct);
         if (owner != customerId)
         {
-            throw new ConversationConflictException($"{identity} belongs to customer {owner}.");
+            // A record already merged into this one (its merge not finished yet) gives the identity up.
+            if ((await LiveCustomerAsync(owner, ct))?.Id != customerId || await repository.RepointIdentityAsync(identity, owner, customerId, ct) != customerId)
+            {
+                throw new ConversationConflictException($"{identity} belongs to customer {owner}; to make them one customer, merge {owner} into {customerId}.")
+                {
+                    OwnerCustomerId = owner,
+                };
+            }
         }
         return await UpdateCustomerAsync(customerId, c => c.Identities.Contains(identity.ToString()) ? null : c with { Identities = [.. c.Identities, identity.ToString()], UpdatedAt = Now }, ct);
     }
 
     public Task<IReadOnlyList<TimelineEntry>> TimelineAsync(string customerId, int limit = 100, CancellationToken ct = default) =>
         repository.TimelineAsync(customerId, Math.Clamp(limit, 1, 500), ct);
+
+    /// <summary>The record itself, or the one it was merged into (following a chain of merges); null when unknown.</summary>
+    public async Task<CustomerRecord?> LiveCustomerAsync(string customerId, CancellationToken ct = default)
+    {
+        var id = customerId;
+        for (var hop = 0; hop < 16; hop++)
+        {
+            if ((await repository.GetCustomerAsync(id, ct))?.Value is not { } customer)
+            {
+                return null;
+            }
+            if (customer.MergedInto is null)
+            {
+                return customer;
+            }
+            id = customer.MergedInto;
+        }
+        throw new InvalidOperationException($"Customer {customerId} leads through more than 16 merges.");
+    }
+
+    // ------------------------------------------------------------------ merging
+
+    /// <summary>
+    /// Merges <paramref name="mergedId"/> into <paramref name="survivorId"/>: the merged record's identities resolve to the
+    /// survivor, its conversations and timeline become the survivor's, and it stays as a tombstone naming the survivor.
+    /// <para>
+    /// No transaction spans the partitions involved, so the order of writes carries the safety: the tombstone first (from
+    /// then on every message from the merged record's identities reaches the survivor, and the tombstone keeps the list of
+    /// what to move), then the identity index, the survivor's record, the conversations, the timeline (copy, re-point,
+    /// delete), and last the audit entry. Each step can be repeated, so running the merge again after a failure finishes it,
+    /// and running it after it finished changes nothing.
+    /// </para>
+    /// Throws <see cref="ArgumentException"/> for a merge into itself, <see cref="UnknownCustomerException"/>, and
+    /// <see cref="CustomerMergedException"/> when the survivor was merged away or the other record into someone else.
+    /// </summary>
+    public async Task<CustomerRecord> MergeCustomersAsync(string survivorId, string mergedId, CancellationToken ct = default)
+    {
+        if (string.Equals(survivorId, mergedId, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Customer {survivorId} cannot be merged into itself.");
+        }
+        var survivor = await GetCustomerAsync(survivorId, ct);
+        if (survivor.MergedInto is { } survivorMovedTo)
+        {
+            throw new CustomerMergedException(survivorId, survivorMovedTo);
+        }
+        var merged = await GetCustomerAsync(mergedId, ct);
+        if (merged.MergedInto is { } elsewhere && elsewhere != survivorId)
+        {
+            throw new CustomerMergedException(mergedId, elsewhere);
+        }
+        if (merged.MergedInto is null)
+        {
+            merged = await UpdateCustomerAsync(mergedId, c => c.MergedInto switch
+            {
+                null => c with { MergedInto = survivorId, MergedAt = Now, UpdatedAt = Now },
+                var into when into == survivorId => null,
+                var into => throw new CustomerMergedException(mergedId, into),
+            }, ct);
+            // The survivor may have been merged away (into the record being merged, even) between the check and the
+            // tombstone: undo ours rather than leave a loop of tombstones.
+            if ((await GetCustomerAsync(survivorId, ct)).MergedInto is { } movedMeanwhile)
+            {
+                await UpdateCustomerAsync(mergedId, c => c.MergedInto == survivorId ? c with { MergedInto = null, MergedAt = null, UpdatedAt = Now } : null, ct);
+                throw new CustomerMergedException(survivorId, movedMeanwhile);
+            }
+        }
+
+        var identities = new List<string>();
+        foreach (var text in merged.Identities)
+        {
+            if (CustomerIdentity.TryParse(text, out var identity) && await repository.RepointIdentityAsync(identity, mergedId, survivorId, ct) == survivorId)
+            {
+                identities.Add(identity.ToString());
+            }
+        }
+        var openCase = merged.OpenConversationId is { } open && (await repository.GetConversationAsync(open, ct))?.Value.Status == ConversationStatus.Open ? open : null;
+        survivor = await UpdateCustomerAsync(survivorId, c =>
+        {
+            var missing = identities.Where(i => !c.Identities.Contains(i)).ToList();
+            var takesCase = c.OpenConversationId is null && openCase is not null;
+            return missing.Count == 0 && !takesCase && c.MergedFrom.Contains(mergedId) ? null : c with
+            {
+                Identities = [.. c.Identities, .. missing],
+                OpenConversationId = takesCase ? openCase : c.OpenConversationId,
+                MergedFrom = c.MergedFrom.Contains(mergedId) ? c.MergedFrom : [.. c.MergedFrom, mergedId],
+                Name = c.Name ?? merged.Name,
+                UpdatedAt = Now,
+            };
+        }, ct);
+
+        // Conversations before the timeline: the timeline is how the merged record's conversations are found.
+        var conversationIds = new HashSet<string>(await repository.ConversationIdsOnTimelineAsync(mergedId, ct), StringComparer.Ordinal);
+        if (merged.OpenConversationId is { } mergedOpen)
+        {
+            conversationIds.Add(mergedOpen);
+        }
+        foreach (var conversationId in conversationIds)
+        {
+            if (await repository.GetConversationAsync(conversationId, ct) is not null)
+            {
+                await UpdateConversationAsync(conversationId, c => c.CustomerId == mergedId ? c with { CustomerId = survivorId, UpdatedAt = Now } : null, ct);
+            }
+        }
+        await repository.MoveTimelineAsync(mergedId, survivorId, ct);
+
+        await repository.AddEntryAsync(new TimelineEntry
+        {
+            Id = $"merge|{mergedId}",
+            CustomerId = survivorId,
+            Channel = null,
+            Direction = Direction.Internal,
+            At = merged.MergedAt ?? Now,
+            Text = $"Merged with customer {mergedId}" + (merged.Identities.Count > 0 ? $" ({string.Join(", ", merged.Identities)})" : "")
+                + ": its identities, conversations and timeline are now this customer's.",
+            Status = "merged",
+        }, ct);
+        return survivor;
+    }
 
     // ------------------------------------------------------------------ inbound
 
@@ -149,12 +292,78 @@ public sealed class ConversationService(
         return entry;
     }
 
+    /// <summary>
+    /// A STOP / START / HELP text, already answered by the SMS outbox: on the customer's timeline with the automatic reply,
+    /// for agents to see, but it opens no case and routes nothing. Recorded once per provider message id; a reply sent
+    /// on a later delivery (the first attempt failed) updates the reply's entry.
+    /// </summary>
+    public async Task<TimelineEntry?> RecordSmsKeywordAsync(InboundSms sms, SmsKeywordResult keyword, CancellationToken ct = default)
+    {
+        if (keyword.Keyword == SmsKeyword.None)
+        {
+            throw new ArgumentException("An ordinary text is received with ReceiveSmsAsync.", nameof(keyword));
+        }
+        var customer = await ResolveCustomerAsync(CustomerIdentity.Phone(sms.From), ct: ct);
+        var word = sms.Text.Trim().ToUpperInvariant();
+        var (status, meaning) = keyword.Keyword switch
+        {
+            SmsKeyword.OptOut => ("opted-out", keyword.Changed ? $"opted out of texts from {sms.To}" : "already opted out, nothing changed"),
+            SmsKeyword.OptIn => ("opted-in", keyword.Changed ? $"opted in to texts from {sms.To} again" : "already opted in, nothing changed"),
+            _ => ("received", "asked for help"),
+        };
+        var entry = new TimelineEntry
+        {
+            Id = $"sms|{sms.MessageId}",
+            CustomerId = customer.Id,
+            ConversationId = customer.OpenConversationId,
+            Channel = Channel.Sms,
+            Direction = Direction.Inbound,
+            At = sms.ReceivedAt,
+            Text = $"Customer texted {word} — {meaning}",
+            From = sms.From,
+            To = sms.To,
+            ProviderMessageId = sms.MessageId,
+            Status = status,
+        };
+        var added = await repository.AddEntryAsync(entry, ct);
+        if (keyword.Reply is { } reply)
+        {
+            var replyEntry = new TimelineEntry
+            {
+                Id = $"sms-auto|{sms.MessageId}",
+                CustomerId = customer.Id,
+                ConversationId = customer.OpenConversationId,
+                Channel = Channel.Sms,
+                Direction = Direction.Outbound,
+                // Never before the keyword it answers, whatever the clocks say.
+                At = Now > sms.ReceivedAt ? Now : sms.ReceivedAt,
+                Text = Bound(keyword.ReplyText ?? $"(automatic reply to {word})"),
+                From = sms.To,
+                To = sms.From,
+                ProviderMessageId = reply.MessageId,
+                Status = reply.Accepted ? "sent" : "failed",
+                StatusDetails = reply.Error,
+            };
+            if (!await repository.AddEntryAsync(replyEntry, ct) && reply.Accepted && await repository.FindEntryAsync(replyEntry.Id, ct) is { } earlier && earlier.Value.Status == "failed")
+            {
+                await repository.ReplaceEntryAsync(earlier.Value with { Status = "sent", StatusDetails = null, ProviderMessageId = reply.MessageId }, earlier.ETag, ct);
+            }
+            if (reply.MessageId is { } providerId)
+            {
+                // Its delivery report then moves the reply's status like any other text's.
+                await repository.LinkProviderIdAsync(replyEntry, providerId, ct);
+            }
+        }
+        return added ? entry : null;
+    }
+
     /// <summary>An email from a customer: threaded into its case by Message-ID, References or the subject token.</summary>
     public async Task<TimelineEntry?> ReceiveEmailAsync(InboundEmail email, CancellationToken ct = default)
     {
         var identity = CustomerIdentity.Email(email.From);
         var thread = await EmailThreading.FindConversationAsync(email, threads, ct) is { } match ? (await repository.GetConversationAsync(match.ConversationId, ct))?.Value : null;
-        var customer = thread is not null ? await GetCustomerAsync(thread.CustomerId, ct) : await ResolveCustomerAsync(identity, email.FromName, ct);
+        var customer = thread is not null ? await LiveCustomerAsync(thread.CustomerId, ct) ?? throw new UnknownCustomerException(thread.CustomerId)
+            : await ResolveCustomerAsync(identity, email.FromName, ct);
         var conversation = await OpenOrContinueAsync(customer, Channel.Email, identity.Value, email.To.FirstOrDefault(), email.Subject, thread?.Id, ct);
         var messageId = EmailThreading.NormalizeMessageId(email.MessageId) ?? $"<{Guid.NewGuid():N}@{settings.EmailDomain}>";
         var entry = new TimelineEntry
@@ -171,7 +380,8 @@ public sealed class ConversationService(
             To = string.Join(", ", email.To),
             ProviderMessageId = messageId,
             Status = "received",
-            Attachments = email.Attachments.Select(a => $"{a.Name} ({a.Length} bytes) {a.Location}").ToList(),
+            Attachments = [.. email.Attachments.Select(a => $"{a.Name} ({a.Length} bytes) {a.Location}"), .. email.AttachmentsNotKept.Select(a => a.Describe())],
+            StatusDetails = email.AttachmentsNotKept.Count > 0 ? $"{email.AttachmentsNotKept.Count} attachment(s) not kept" : null,
         };
         if (!await repository.AddEntryAsync(entry, ct))
         {
@@ -214,7 +424,7 @@ public sealed class ConversationService(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(text);
         var conversation = await GetConversationAsync(conversationId, ct);
-        var customer = await GetCustomerAsync(conversation.CustomerId, ct);
+        var customer = await LiveCustomerAsync(conversation.CustomerId, ct) ?? throw new UnknownCustomerException(conversation.CustomerId);
         var via = channel ?? conversation.LastChannel;
         string to;
         string from;
@@ -254,6 +464,39 @@ public sealed class ConversationService(
             await UpdateConversationAsync(conversationId, c => c.AgentId == agentId ? null : c with { AgentId = agentId, UpdatedAt = Now }, ct);
         }
     }
+
+    /// <summary>
+    /// An agent's internal entry (a note or a wrap-up) on the customer's timeline, in the case when there is one. Nothing
+    /// is sent. Recorded once per <paramref name="entryId"/>: a repeat returns the entry first recorded.
+    /// </summary>
+    public async Task<TimelineEntry> AddInternalEntryAsync(string entryId, TimelineEntryKind kind, string customerId, string? conversationId,
+        Channel channel, string agentId, string contactId, string text, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        if (kind == TimelineEntryKind.Communication)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), "Internal entries are notes or wrap-ups.");
+        }
+        var entry = new TimelineEntry
+        {
+            Id = entryId,
+            Kind = kind,
+            CustomerId = customerId,
+            ConversationId = conversationId,
+            Channel = channel,
+            Direction = Direction.Outbound,
+            At = Now,
+            Text = Bound(text),
+            AgentId = agentId,
+            ContactId = contactId,
+            Status = "internal",
+        };
+        return await repository.AddEntryAsync(entry, ct) ? entry : (await repository.FindEntryAsync(entryId, ct))?.Value ?? entry;
+    }
+
+    /// <summary>The timeline entry of a call (<see cref="RecordCallAsync"/>): whose call it was and in which case.</summary>
+    public async Task<TimelineEntry?> FindCallEntryAsync(string callId, CancellationToken ct = default) =>
+        (await repository.FindEntryAsync($"call|{callId}", ct))?.Value;
 
     // ------------------------------------------------------------------ voice
 

@@ -79,6 +79,17 @@ public sealed record CustomerRecord
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>
+    /// Set when this record was merged into another (the survivor): the record stays as a tombstone so its id still
+    /// leads somewhere. It keeps its identities and open case so an interrupted merge can be finished by running it again.
+    /// </summary>
+    public string? MergedInto { get; init; }
+
+    public DateTimeOffset? MergedAt { get; init; }
+
+    /// <summary>The customers merged into this one, oldest first.</summary>
+    public IReadOnlyList<string> MergedFrom { get; init; } = [];
+
     public string? IdentityOf(string kind) => Identities.FirstOrDefault(i => i.StartsWith(kind + ":", StringComparison.Ordinal))?[(kind.Length + 1)..];
 }
 
@@ -129,15 +140,42 @@ public enum Direction
 {
     Inbound,
     Outbound,
+
+    /// <summary>Neither from nor to the customer: a note of ours, such as a merge of two records.</summary>
+    Internal,
 }
 
-/// <summary>One thing on a customer's timeline: a text, an email, a call, in or out, with its delivery status.</summary>
+/// <summary>What a timeline entry is: something exchanged with the customer, or an agent's internal record of the case.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TimelineEntryKind>))]
+public enum TimelineEntryKind
+{
+    /// <summary>A text, email or call with the customer.</summary>
+    Communication,
+
+    /// <summary>An agent's internal note on the case: never sent to the customer.</summary>
+    Note,
+
+    /// <summary>An agent's wrap-up of a contact: its disposition code and notes; internal too.</summary>
+    WrapUp,
+}
+
+/// <summary>
+/// One thing on a customer's timeline: a text, an email, a call, in or out, with its delivery status — or an agent's
+/// internal note or wrap-up (<see cref="Kind"/>), which only agents see.
+/// </summary>
 public sealed record TimelineEntry
 {
+    public TimelineEntryKind Kind { get; init; } = TimelineEntryKind.Communication;
+
+    /// <summary>Agents only: never sent to the customer.</summary>
+    public bool Internal => Kind != TimelineEntryKind.Communication;
+
     public required string Id { get; init; }
     public required string CustomerId { get; init; }
     public string? ConversationId { get; init; }
-    public required Channel Channel { get; init; }
+    /// <summary>Null for notes that belong to no channel (a merge).</summary>
+    public required Channel? Channel { get; init; }
+
     public required Direction Direction { get; init; }
     public required DateTimeOffset At { get; init; }
 

@@ -7,6 +7,9 @@ namespace ContactCenter.Functions.Conversations;
 
 public sealed record IdentityRequest(string? Phone, string? Email);
 
+/// <summary>The customer to merge into the one named in the route (the survivor).</summary>
+public sealed record MergeRequest(string? CustomerId);
+
 public sealed record ReplyRequest(string? AgentId, string? Text, string? Channel);
 
 public sealed record CustomerView(CustomerRecord Customer, ConversationRecord? OpenConversation);
@@ -21,6 +24,7 @@ public static class ConversationApi
         app.MapHttpFunction(ConversationFunctions.Customers, context => Guarded(context, FindAsync));
         app.MapHttpFunction(ConversationFunctions.Customer, context => Guarded(context, CustomerAsync));
         app.MapHttpFunction(ConversationFunctions.CustomerIdentities, context => Guarded(context, AddIdentityAsync));
+        app.MapHttpFunction(ConversationFunctions.CustomerMerge, context => Guarded(context, MergeAsync));
         app.MapHttpFunction(ConversationFunctions.CustomerTimeline, context => Guarded(context, TimelineAsync));
         app.MapHttpFunction(ConversationFunctions.Conversation, context => Guarded(context, ConversationAsync));
         app.MapHttpFunction(ConversationFunctions.ConversationReplies, context => Guarded(context, ReplyAsync));
@@ -52,8 +56,35 @@ public static class ConversationApi
         var identity = request!.Phone is { } phone ? CustomerIdentity.Phone(phone)
             : request.Email is { } email ? CustomerIdentity.Email(email)
             : throw new ArgumentException("Give a phone (E.164) or an email address.");
-        var customer = await service.AddIdentityAsync(Route(context, "customerId"), identity, context.RequestAborted);
-        return await ViewAsync(service, customer, context.RequestAborted);
+        var customerId = Route(context, "customerId");
+        try
+        {
+            return await ViewAsync(service, await service.AddIdentityAsync(customerId, identity, context.RequestAborted), context.RequestAborted);
+        }
+        catch (ConversationConflictException ex) when (ex.OwnerCustomerId is { } owner)
+        {
+            // Say how to make them one customer: the merge endpoint, with the body to send.
+            return TypedResults.Problem(
+                $"{identity} belongs to customer {owner}. If they are the same person, merge the records: POST /api/customers/{customerId}/merge {{\"customerId\":\"{owner}\"}}.",
+                statusCode: StatusCodes.Status409Conflict, title: "Identity belongs to another customer",
+                extensions: new Dictionary<string, object?> { ["ownerCustomerId"] = owner, ["merge"] = $"/api/customers/{customerId}/merge" });
+        }
+    }
+
+    /// <summary>POST /api/customers/{id}/merge {"customerId":"other"}: the other record is merged into this one (200, the survivor).</summary>
+    private static async Task<IResult> MergeAsync(HttpContext context, ConversationService service)
+    {
+        var (request, problem) = await JsonBody.ReadAsync(context, ApiJsonContext.Default.MergeRequest);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (string.IsNullOrWhiteSpace(request!.CustomerId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["customerId"] = ["Name the customer to merge into this one."] });
+        }
+        var survivor = await service.MergeCustomersAsync(Route(context, "customerId"), request.CustomerId.Trim(), context.RequestAborted);
+        return await ViewAsync(service, survivor, context.RequestAborted);
     }
 
     private static async Task<IResult> TimelineAsync(HttpContext context, ConversationService service)
@@ -111,7 +142,8 @@ public static class ConversationApi
 
     private static async Task<IResult> ViewAsync(ConversationService service, CustomerRecord customer, CancellationToken ct)
     {
-        var open = customer.OpenConversationId is { } id ? await service.GetConversationAsync(id, ct) : null;
+        // A merged record's case is the survivor's now.
+        var open = customer.MergedInto is null && customer.OpenConversationId is { } id ? await service.GetConversationAsync(id, ct) : null;
         return TypedResults.Json(new CustomerView(customer, open), ApiJsonContext.Default.CustomerView);
     }
 
@@ -126,6 +158,11 @@ public static class ConversationApi
         catch (Exception ex) when (ex is UnknownCustomerException or UnknownConversationException)
         {
             return FunctionEndpoints.Problem(StatusCodes.Status404NotFound, "Not found", ex.Message);
+        }
+        catch (CustomerMergedException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status409Conflict, title: "Customer was merged",
+                extensions: new Dictionary<string, object?> { ["customerId"] = ex.CustomerId, ["mergedInto"] = ex.SurvivorId });
         }
         catch (ConversationConflictException ex)
         {

@@ -19,6 +19,7 @@ public static class ConversationFunctions
     public static readonly FunctionDefinition Customers = new("Customers", new HttpTrigger("customers", ["get"])) { Access = WorkspaceAccess.AnyAgent };
     public static readonly FunctionDefinition Customer = new("Customer", new HttpTrigger("customers/{customerId}", ["get"])) { Access = WorkspaceAccess.AnyAgent };
     public static readonly FunctionDefinition CustomerIdentities = new("CustomerIdentities", new HttpTrigger("customers/{customerId}/identities", ["post"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition CustomerMerge = new("CustomerMerge", new HttpTrigger("customers/{customerId}/merge", ["post"])) { Access = WorkspaceAccess.Supervisor };
     public static readonly FunctionDefinition CustomerTimeline = new("CustomerTimeline", new HttpTrigger("customers/{customerId}/timeline", ["get"])) { Access = WorkspaceAccess.AnyAgent };
     public static readonly FunctionDefinition Conversation = new("Conversation", new HttpTrigger("conversations/{conversationId}", ["get"])) { Access = WorkspaceAccess.AnyAgent };
     public static readonly FunctionDefinition ConversationReplies = new("ConversationReplies", new HttpTrigger("conversations/{conversationId}/replies", ["post"])) { Access = WorkspaceAccess.AnyAgent };
@@ -28,7 +29,7 @@ public static class ConversationFunctions
     public static readonly FunctionDefinition OutboundMessages = new("OutboundMessages", new ServiceBusTrigger(QueueNames.OutboundMessages));
 
     public static IReadOnlyList<FunctionDefinition> All { get; } =
-        [Customers, Customer, CustomerIdentities, CustomerTimeline, Conversation, ConversationReplies, ConversationResolve, OutboundMessages];
+        [Customers, Customer, CustomerIdentities, CustomerMerge, CustomerTimeline, Conversation, ConversationReplies, ConversationResolve, OutboundMessages];
 }
 
 /// <summary>The "Messaging" settings section.</summary>

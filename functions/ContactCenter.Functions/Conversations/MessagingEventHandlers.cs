@@ -6,8 +6,8 @@ using ContactCenter.Core.Events;
 namespace ContactCenter.Functions.Conversations;
 
 /// <summary>
-/// Texts from customers (via inbound-events): STOP/START/HELP are answered and change the opt-out list; anything else
-/// joins the customer's case. Delivery reports move the sent text's status on the timeline.
+/// Texts from customers (via inbound-events): STOP/START/HELP are answered, change the opt-out list and are noted on the
+/// customer's timeline (with our automatic reply) without opening a case; anything else joins the customer's case. Delivery reports move the sent text's status on the timeline.
 /// </summary>
 public sealed class SmsEventsHandler(ConversationService conversations, IServiceProvider services, ILogger<SmsEventsHandler> logger) : IInboundEventHandler
 {
@@ -28,6 +28,7 @@ public sealed class SmsEventsHandler(ConversationService conversations, IService
             if (keyword.Keyword != SmsKeyword.None)
             {
                 logger.LogInformation("Text from {From} is {Keyword}: opt-out list {Changed}.", sms.From, keyword.Keyword, keyword.Changed ? "changed" : "unchanged");
+                await conversations.RecordSmsKeywordAsync(sms, keyword, cancellationToken);
                 return;
             }
         }

@@ -71,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueCatalog>(provider => provider.GetRequiredService<RoutingRulesCatalog>());
         services.AddSingleton<AcdService>();
         services.AddSingleton<AcdDispatcher>();
+        services.AddSingleton<ContactCenter.Core.Workspace.AgentWorkspace>();
         services.AddSingleton<AcdRoutingFunction>();
         services.AddSingleton<OfferSweepFunction>();
         services.AddSingleton<RoutingRulesStore>();
@@ -93,6 +94,7 @@ public static class ServiceCollectionExtensions
         services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
         services.AddWorkspaceSecurity(configuration, hosting);
+        Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
 
         if (hosting.Mode == HostingMode.Local)
         {

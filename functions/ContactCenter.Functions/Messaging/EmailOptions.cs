@@ -19,10 +19,10 @@ public sealed class EmailOptions
     /// <summary>Where customers' replies go (e.g. the shared mailbox Graph watches); unset: the sender address.</summary>
     public string? ReplyTo { get; set; }
 
-    /// <summary>Largest attachment stored; a larger one refuses the whole email with 413.</summary>
+    /// <summary>Largest attachment stored; a larger one is left out (named on the timeline) and the email is still filed.</summary>
     public long MaxAttachmentBytes { get; set; } = InMemoryAttachmentStore.DefaultMaxBytes;
 
-    /// <summary>Largest inbound post (the whole email with its attachments, base64 or not).</summary>
+    /// <summary>Largest inbound post (the whole email with its attachments, base64 or not; over it: 413), and the largest Graph MIME fetched (over it: the message is read without attachments).</summary>
     public long MaxMessageBytes { get; set; } = 60L * 1024 * 1024;
 
     /// <summary>https://&lt;account&gt;.blob.core.windows.net, used with Entra ID; else Storage:ConnectionString; else (local mode) memory.</summary>

@@ -51,11 +51,12 @@ public static class EmailRegistration
         services.TryAddSingleton(CreateAttachmentStore);
         services.TryAddSingleton(provider =>
         {
-            var graph = provider.GetRequiredService<IOptions<EmailOptions>>().Value.Graph;
+            var email = provider.GetRequiredService<IOptions<EmailOptions>>().Value;
+            var graph = email.Graph;
             var credential = !string.IsNullOrWhiteSpace(graph.ClientSecret)
                 ? new ClientSecretCredential(graph.TenantId, graph.ClientId, graph.ClientSecret)
                 : ServiceCollectionExtensions.Credential(graph.ManagedIdentityClientId);
-            return new GraphMailClient(new Uri(graph.BaseUri), credential);
+            return new GraphMailClient(new Uri(graph.BaseUri), credential, new GraphMailClientOptions { MaxMessageBytes = email.MaxMessageBytes });
         });
         services.TryAddSingleton<IInboundEmailSink>(provider => provider.GetRequiredService<ConversationService>());
         services.AddSingleton<InboundEmailIntake>();

@@ -10,7 +10,8 @@ namespace ContactCenter.Functions.Messaging;
 /// <item>Subscription validation: Graph POSTs with <c>?validationToken=...</c>; the token is echoed as text/plain, 200.</item>
 /// <item>Notifications: every item must carry <c>Email:Graph:ClientState</c> (else 401, nothing fetched); each message
 /// is fetched as MIME from the configured mailbox, its attachments stored and the email handed to the sink; 202.
-/// A message already gone is skipped. A failed fetch answers 500, so Graph redelivers (the sink is idempotent on
+/// An attachment over Email:MaxAttachmentBytes is left out and named on the timeline; a message whose MIME is over the
+/// fetch limit is read as Graph JSON and filed with every attachment listed as not kept. A message already gone is skipped. A failed fetch answers 500, so Graph redelivers (the sink is idempotent on
 /// Message-ID, so a message handled before the failure is not filed twice).</item>
 /// </list>
 /// </summary>
@@ -57,31 +58,52 @@ public sealed class GraphMailNotificationsFunction(GraphMailClient graph, Inboun
         var accepted = 0;
         foreach (var notification in notifications.Where(n => n.ChangeType.Split(',').Any(c => c.Trim().Equals("created", StringComparison.OrdinalIgnoreCase))))
         {
-            var mime = await graph.GetMimeAsync(graphOptions.Mailbox!, notification.MessageId, context.RequestAborted);
-            if (mime is null)
+            var email = await FetchAsync(graphOptions.Mailbox!, notification.MessageId, context.RequestAborted);
+            if (email is null)
             {
-                logger.LogInformation("Graph message {GraphMessageId} is gone; skipped.", notification.MessageId);
                 continue;
             }
-            ParsedEmail email;
-            try
-            {
-                email = await MimeEmailReader.ReadAsync(mime, context.RequestAborted);
-            }
-            catch (InvalidInboundEmailException ex)
-            {
-                // Redelivery would not make it readable: skip it, loudly.
-                logger.LogError("Graph message {GraphMessageId} is not a readable email: {Reason}", notification.MessageId, ex.Message);
-                continue;
-            }
-            var result = await intake.AcceptAsync(email, context.RequestAborted);
-            if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status413PayloadTooLarge })
-            {
-                logger.LogWarning("Graph message {GraphMessageId} has an attachment over the limit; not filed.", notification.MessageId);
-                continue;
-            }
+            // An attachment over the limit is left out by the intake and named on the timeline; the message is always filed.
+            await intake.AcceptAsync(email, context.RequestAborted);
             accepted++;
         }
         return Results.Text($"{{\"accepted\":{accepted}}}", "application/json", statusCode: StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>The message as MIME; as Graph JSON without attachment content when the MIME is too large; null when gone or unreadable.</summary>
+    private async Task<ParsedEmail?> FetchAsync(string mailbox, string messageId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var mime = await graph.GetMimeAsync(mailbox, messageId, cancellationToken);
+            if (mime is not null)
+            {
+                return await MimeEmailReader.ReadAsync(mime, cancellationToken);
+            }
+        }
+        catch (GraphMessageTooLargeException ex)
+        {
+            logger.LogWarning("Graph message {GraphMessageId}: {Reason}; filed without its attachments.", messageId, ex.Message);
+            try
+            {
+                if (await graph.GetMessageWithoutAttachmentsAsync(mailbox, messageId, options.Value.MaxAttachmentBytes, cancellationToken) is { } summary)
+                {
+                    return summary;
+                }
+            }
+            catch (InvalidInboundEmailException unreadable)
+            {
+                logger.LogError("Graph message {GraphMessageId} is not a readable message: {Reason}", messageId, unreadable.Message);
+                return null;
+            }
+        }
+        catch (InvalidInboundEmailException ex)
+        {
+            // Redelivery would not make it readable: skip it, loudly.
+            logger.LogError("Graph message {GraphMessageId} is not a readable email: {Reason}", messageId, ex.Message);
+            return null;
+        }
+        logger.LogInformation("Graph message {GraphMessageId} is gone; skipped.", messageId);
+        return null;
     }
 }

@@ -2,16 +2,18 @@ using System.Text.Json.Nodes;
 using ContactCenter.Azure.Email;
 using ContactCenter.Core.Channels;
 using ContactCenter.Functions.Hosting;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace ContactCenter.Functions.Messaging;
 
 /// <summary>
 /// POST /api/email/inbound: a generic inbound-email post — multipart/form-data (SendGrid Inbound Parse fields, or
 /// <c>email</c> = raw MIME), message/rfc822 (the raw message), or application/json (see <see cref="InboundParseReader"/>).
-/// Stores the attachments, then hands the email to <see cref="IInboundEmailSink"/>. 400 for what cannot be read,
-/// 413 when the post or an attachment is over its limit (nothing is stored then), 415 for another content type.
+/// Stores the attachments, then hands the email to <see cref="IInboundEmailSink"/> (see <see cref="InboundEmailIntake"/>:
+/// an attachment over the limit is left out and named in the answer and on the timeline, the message is still filed).
+/// 400 for what cannot be read, 413 only when the whole post is over <c>Email:MaxMessageBytes</c>, 415 for another content type.
 /// </summary>
 public sealed class InboundEmailFunction(InboundEmailIntake intake, IOptions<EmailOptions> options, ILogger<InboundEmailFunction> logger) : IHttpFunction
 {
@@ -23,14 +25,14 @@ public sealed class InboundEmailFunction(InboundEmailIntake intake, IOptions<Ema
         {
             return TooLarge($"An inbound email post is at most {limit} bytes.");
         }
-        var mediaType = request.ContentType is { } contentType && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var parsed)
-            ? parsed.MediaType.Value?.ToLowerInvariant() : null;
+        var parsed = request.ContentType is { } contentType && MediaTypeHeaderValue.TryParse(contentType, out var header) ? header : null;
+        var mediaType = parsed?.MediaType.Value?.ToLowerInvariant();
         ParsedEmail email;
         try
         {
             email = mediaType switch
             {
-                "multipart/form-data" => await ReadFormAsync(context, limit),
+                "multipart/form-data" => await ReadFormAsync(context, HeaderUtilities.RemoveQuotes(parsed!.Boundary).Value, limit),
                 "message/rfc822" => await MimeEmailReader.ReadAsync(await InboundEmailIntake.ReadBodyAsync(request, limit, context.RequestAborted), context.RequestAborted),
                 "application/json" => InboundParseReader.ReadJson((await InboundEmailIntake.ReadBodyAsync(request, limit, context.RequestAborted)).Span),
                 _ => throw new UnsupportedMediaException(),
@@ -56,88 +58,47 @@ public sealed class InboundEmailFunction(InboundEmailIntake intake, IOptions<Ema
     private static IResult TooLarge(string detail) =>
         FunctionEndpoints.Problem(StatusCodes.Status413PayloadTooLarge, "Email too large", detail);
 
-    private static async Task<ParsedEmail> ReadFormAsync(HttpContext context, long limit)
+    /// <summary>
+    /// Reads the multipart form by hand (not FormFeature): text fields must stay bytes until the <c>charsets</c> field
+    /// says how to decode them. The body is buffered up to the post limit first, so an over-long post is a 413.
+    /// </summary>
+    private async Task<ParsedEmail> ReadFormAsync(HttpContext context, string? boundary, long limit)
     {
-        var form = await new FormFeature(context.Request, new FormOptions
+        if (string.IsNullOrEmpty(boundary))
         {
-            MultipartBodyLengthLimit = limit,
-            ValueLengthLimit = (int)Math.Min(int.MaxValue, limit),
-            MultipartBoundaryLengthLimit = 256,
-        }).ReadFormAsync(context.RequestAborted);
-        var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        var files = new List<InboundFormFile>(form.Files.Count);
-        foreach (var file in form.Files)
-        {
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, context.RequestAborted);
-            files.Add(new InboundFormFile(file.Name, file.FileName, file.ContentType, buffer.ToArray()));
+            throw new InvalidInboundEmailException("A multipart/form-data post needs a boundary.");
         }
-        return await InboundParseReader.ReadFormAsync(fields, files, context.RequestAborted);
+        var body = await InboundEmailIntake.ReadBodyAsync(context.Request, limit, context.RequestAborted);
+        var reader = new MultipartReader(boundary, new MemoryStream(body.ToArray(), writable: false)) { BodyLengthLimit = limit };
+        var fields = new List<InboundFormField>();
+        var files = new List<InboundFormFile>();
+        while (await reader.ReadNextSectionAsync(context.RequestAborted) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition()
+                && !disposition.IsFileDisposition())
+            {
+                throw new InvalidInboundEmailException("Every form part needs Content-Disposition: form-data with a name.");
+            }
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
+            if (string.IsNullOrEmpty(name))
+            {
+                throw new InvalidInboundEmailException("A form part has no name.");
+            }
+            using var content = new MemoryStream();
+            await section.Body.CopyToAsync(content, context.RequestAborted);
+            var mediaType = section.ContentType is { } type && MediaTypeHeaderValue.TryParse(type, out var parsedType) ? parsedType : null;
+            if (disposition.IsFileDisposition())
+            {
+                var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+                files.Add(new InboundFormFile(name, fileName, mediaType?.MediaType.Value, content.ToArray()));
+            }
+            else
+            {
+                fields.Add(new InboundFormField(name, content.ToArray(), HeaderUtilities.RemoveQuotes(mediaType?.Charset ?? default).Value));
+            }
+        }
+        return await InboundParseReader.ReadFormAsync(fields, files, warning => logger.LogWarning("Inbound email form: {Warning}", warning), context.RequestAborted);
     }
 
     private sealed class UnsupportedMediaException : Exception;
-}
-
-/// <summary>The body was larger than allowed.</summary>
-internal sealed class InboundBodyTooLargeException : Exception;
-
-/// <summary>
-/// The common second half of both webhooks: check every attachment against the limit before storing any (so a refused
-/// email leaves nothing behind), store them, hand the email to the sink.
-/// </summary>
-public sealed class InboundEmailIntake(IAttachmentStore attachments, IInboundEmailSink sink, IOptions<EmailOptions> options, TimeProvider timeProvider,
-    ILogger<InboundEmailIntake> logger)
-{
-    public async Task<IResult> AcceptAsync(ParsedEmail email, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var inbound = await StoreAsync(email, cancellationToken);
-            await sink.ReceiveAsync(inbound, cancellationToken);
-            logger.LogInformation("Accepted inbound email {MessageId} with {Attachments} attachment(s).", inbound.MessageId, inbound.Attachments.Count);
-            return Results.Text(new JsonObject
-            {
-                ["messageId"] = inbound.MessageId,
-                ["attachments"] = inbound.Attachments.Count,
-            }.ToJsonString(), "application/json", statusCode: StatusCodes.Status200OK);
-        }
-        catch (AttachmentTooLargeException ex)
-        {
-            logger.LogWarning("Refused inbound email {MessageId}: {Reason}", email.MessageId, ex.Message);
-            return FunctionEndpoints.Problem(StatusCodes.Status413PayloadTooLarge, "Attachment too large", ex.Message);
-        }
-    }
-
-    /// <summary>Stores the attachments (all checked first) and makes the <see cref="InboundEmail"/>.</summary>
-    public async Task<InboundEmail> StoreAsync(ParsedEmail email, CancellationToken cancellationToken)
-    {
-        var limit = options.Value.MaxAttachmentBytes;
-        if (email.Attachments.FirstOrDefault(a => a.Content.Length > limit) is { } tooLarge)
-        {
-            throw new AttachmentTooLargeException(tooLarge.Name, limit);
-        }
-        var stored = new List<StoredAttachment>(email.Attachments.Count);
-        foreach (var attachment in email.Attachments)
-        {
-            using var content = new MemoryStream(attachment.Content.ToArray(), writable: false);
-            stored.Add(await attachments.SaveAsync(attachment.Name, attachment.ContentType, content, cancellationToken));
-        }
-        return email.ToInboundEmail(stored, timeProvider.GetUtcNow());
-    }
-
-    internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[64 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                throw new InboundBodyTooLargeException();
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-    }
 }

@@ -24,6 +24,9 @@ public sealed record WorkspaceAccess(AccessRule Read, AccessRule Change)
     /// <summary>The route value <see cref="AccessRule.OwnAgent"/> compares with the caller.</summary>
     public string AgentRouteValue { get; init; } = "agentId";
 
+    /// <summary>False for the rare non-GET function that changes nothing (opening a push connection), so the trail holds changes only.</summary>
+    public bool AuditsChanges { get; init; } = true;
+
     public static readonly WorkspaceAccess AnyAgent = new(AccessRule.AnyAgent, AccessRule.AnyAgent);
     public static readonly WorkspaceAccess OwnAgent = new(AccessRule.OwnAgent, AccessRule.OwnAgent);
     public static readonly WorkspaceAccess Supervisor = new(AccessRule.Supervisor, AccessRule.Supervisor);

@@ -34,7 +34,7 @@ public static class WorkspaceEndpoint
                     authentication.Status == StatusCodes.Status403Forbidden ? "Forbidden" : "Sign-in cannot be checked now", authentication.Failure!);
         }
         context.Items[UserItem] = user;
-        var audited = !WorkspaceAccess.IsRead(context.Request.Method);
+        var audited = access.AuditsChanges && !WorkspaceAccess.IsRead(context.Request.Method);
         IResult result;
         try
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Core;
 using ContactCenter.Azure.Email;
 using ContactCenter.Core.Channels;
@@ -29,6 +30,8 @@ public sealed class EmailEndpointTests : IAsyncLifetime
     private readonly RecordingSink _sink = new();
     private readonly InMemoryAttachmentStore _attachments = new(1024);
     private readonly ConcurrentDictionary<string, string> _graphMessages = new();
+    private readonly ConcurrentDictionary<string, string> _graphJson = new();
+    private readonly ConcurrentQueue<int> _failingUploads = new();
     private readonly ConcurrentQueue<string> _graphRequests = new();
     private WebApplication _graph = null!;
     private WebApplication _app = null!;
@@ -55,7 +58,21 @@ public sealed class EmailEndpointTests : IAsyncLifetime
             if (segments is ["v1.0", "users", Mailbox, "messages", var id, "$value"] && _graphMessages.TryGetValue(id, out var mime))
             {
                 context.Response.ContentType = "text/plain";
+                context.Response.ContentLength = Encoding.UTF8.GetByteCount(mime);
                 await context.Response.WriteAsync(mime);
+                return;
+            }
+            // /v1.0/users/{mailbox}/messages/{id}[/attachments]?$select=...: the JSON read of a message too large for MIME.
+            var jsonKey = segments switch
+            {
+                ["v1.0", "users", Mailbox, "messages", var messageId] when context.Request.Query.ContainsKey("$select") => messageId,
+                ["v1.0", "users", Mailbox, "messages", var messageId, "attachments"] when context.Request.Query.ContainsKey("$select") => messageId + "/attachments",
+                _ => null,
+            };
+            if (jsonKey is not null && _graphJson.TryGetValue(jsonKey, out var json))
+            {
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(json);
                 return;
             }
             context.Response.StatusCode = 404;
@@ -79,11 +96,11 @@ public sealed class EmailEndpointTests : IAsyncLifetime
         builder.Services.AddOptions<StorageOptions>();
         builder.Services.AddSingleton<IStateStore>(new InMemoryStateStore());
         builder.Services.AddSingleton<IInboundEmailSink>(_sink);
-        builder.Services.AddSingleton<IAttachmentStore>(_attachments);
+        builder.Services.AddSingleton<IAttachmentStore>(new FlakyStore(_attachments, _failingUploads));
         builder.Services.AddProblemDetails();
         builder.Services.AddEmailChannel(builder.Configuration);
         builder.Services.Replace(ServiceDescriptor.Singleton(provider =>
-            new GraphMailClient(new Uri(_graph.Urls.First() + "/v1.0/"), new StaticToken())));
+            new GraphMailClient(new Uri(_graph.Urls.First() + "/v1.0/"), new StaticToken(), new GraphMailClientOptions { MaxMessageBytes = 65536 })));
         _app = builder.Build();
         _app.MapEmailChannel();
         await _app.StartAsync(Ct);
@@ -151,19 +168,144 @@ public sealed class EmailEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_attachment_over_the_limit_is_a_413_problem_and_nothing_is_stored()
+    public async Task An_attachment_over_the_limit_is_left_out_and_the_message_is_still_filed()
     {
         var small = Convert.ToBase64String(new byte[10]);
         var big = Convert.ToBase64String(new byte[1025]);
         var response = await _http.PostAsync("/api/email/inbound", Json($$"""
-            {"from":"cara@example.org","subject":"files","attachments":[
+            {"from":"cara@example.org","subject":"files","text":"Photos attached","attachments":[
               {"name":"small.bin","contentBase64":"{{small}}"},{"name":"big.bin","contentBase64":"{{big}}"}]}
             """), Ct);
 
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("big.bin", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        Assert.Equal(1, answer["attachments"]!.GetValue<int>());
+        var notKeptAnswer = Assert.Single(answer["attachmentsNotKept"]!.AsArray())!;
+        Assert.Equal(("big.bin", 1025L, 1024L), (notKeptAnswer["name"]!.GetValue<string>(), notKeptAnswer["size"]!.GetValue<long>(), notKeptAnswer["limit"]!.GetValue<long>()));
+        var email = Assert.Single(_sink.Received);
+        Assert.Equal("Photos attached", email.PlainText);
+        Assert.Equal("small.bin", Assert.Single(email.Attachments).Name);
+        var notKept = Assert.Single(email.AttachmentsNotKept);
+        Assert.Equal(("big.bin", 1025L, 1024L), (notKept.Name, notKept.Length, notKept.Limit));
+        Assert.Contains("big.bin (1025 bytes) not kept", notKept.Describe());
+        Assert.Equal(1, _attachments.Count);
+    }
+
+    [Fact]
+    public async Task A_form_attachment_over_the_limit_is_left_out_the_same_way()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("cara@example.org"), "from" },
+            { new StringContent("Scan"), "subject" },
+            { new StringContent("See the scan"), "text" },
+            { new ByteArrayContent(new byte[2000]), "attachment1", "scan.tiff" },
+        };
+
+        var response = await _http.PostAsync("/api/email/inbound", form, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var email = Assert.Single(_sink.Received);
+        Assert.Equal(("See the scan", 0), (email.PlainText, email.Attachments.Count));
+        Assert.Equal(("scan.tiff", 2000L), (email.AttachmentsNotKept[0].Name, email.AttachmentsNotKept[0].Length));
         Assert.Equal(0, _attachments.Count);
+    }
+
+    [Fact]
+    public async Task A_redelivered_email_stores_each_attachment_once_under_the_same_id()
+    {
+        var json = """
+            {"from":"cara@example.org","subject":"twice","messageId":"<twice@example.org>","attachments":[
+              {"name":"a.txt","contentBase64":"aGVsbG8="},{"name":"b.txt","contentBase64":"d29ybGQ="}]}
+            """;
+
+        Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync("/api/email/inbound", Json(json), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync("/api/email/inbound", Json(json), Ct)).StatusCode);
+
+        Assert.Equal(2, _attachments.Count);
+        Assert.Equal(_sink.Received[0].Attachments.Select(a => a.Id), _sink.Received[1].Attachments.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task A_failed_attachment_upload_files_nothing_and_the_retry_completes_the_email()
+    {
+        _failingUploads.Enqueue(1); // the second attachment's first upload fails
+        var json = """
+            {"from":"cara@example.org","subject":"retry","messageId":"<retry@example.org>","attachments":[
+              {"name":"a.txt","contentBase64":"aGVsbG8="},{"name":"b.txt","contentBase64":"d29ybGQ="}]}
+            """;
+
+        var failed = await _http.PostAsync("/api/email/inbound", Json(json), Ct);
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Empty(_sink.Received);
+
+        var retried = await _http.PostAsync("/api/email/inbound", Json(json), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var email = Assert.Single(_sink.Received);
+        Assert.Equal(["a.txt", "b.txt"], email.Attachments.Select(a => a.Name));
+        Assert.Equal(2, _attachments.Count);
+    }
+
+    [Fact]
+    public async Task Form_fields_are_decoded_with_the_charsets_the_form_names()
+    {
+        var latin1 = Encoding.Latin1;
+        var windows1252 = Encoding.GetEncoding(1252);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("Zoë <zoe@example.org>"), "from" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("Grüße aus Köln")), "subject" },
+            { new ByteArrayContent(latin1.GetBytes("Façade, señor, 50 °C")), "text" },
+            { new ByteArrayContent(windows1252.GetBytes("<p>“Quotes” – €5</p>")), "html" },
+            { new StringContent("""{"from":"UTF-8","subject":"UTF-8","text":"iso-8859-1","html":"windows-1252"}"""), "charsets" },
+        };
+
+        var response = await _http.PostAsync("/api/email/inbound", form, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var email = Assert.Single(_sink.Received);
+        Assert.Equal(("Grüße aus Köln", "Façade, señor, 50 °C", "<p>“Quotes” – €5</p>", "Zoë"), (email.Subject, email.PlainText, email.Html, email.FromName));
+    }
+
+    [Fact]
+    public async Task An_unknown_or_unreadable_charset_falls_back_to_utf8_and_the_message_is_filed()
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("cara@example.org"), "from" },
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("Grüße")), "text" },
+            { new StringContent("""{"text":"x-no-such-charset"}"""), "charsets" },
+        };
+        using var broken = new MultipartFormDataContent
+        {
+            { new StringContent("cara@example.org"), "from" },
+            { new StringContent("Hi"), "subject" },
+            { new StringContent("{not json"), "charsets" },
+        };
+
+        Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync("/api/email/inbound", form, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _http.PostAsync("/api/email/inbound", broken, Ct)).StatusCode);
+
+        Assert.Equal(["Grüße", null], _sink.Received.Select(e => e.PlainText));
+        Assert.Equal("Hi", _sink.Received[1].Subject);
+    }
+
+    [Fact]
+    public async Task A_malformed_form_is_a_400_problem()
+    {
+        var noBoundary = new ByteArrayContent("--x\r\n"u8.ToArray());
+        noBoundary.Headers.ContentType = new MediaTypeHeaderValue("multipart/form-data");
+        var noFrom = new MultipartFormDataContent { { new StringContent("Hello"), "text" } };
+        var badDisposition = new ByteArrayContent(Encoding.ASCII.GetBytes("--b\r\nContent-Disposition: attachment\r\n\r\nx\r\n--b--\r\n"));
+        badDisposition.Headers.ContentType = MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+
+        foreach (var content in new HttpContent[] { noBoundary, noFrom, badDisposition })
+        {
+            var response = await _http.PostAsync("/api/email/inbound", content, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
         Assert.Empty(_sink.Received);
     }
 
@@ -216,6 +358,77 @@ public sealed class EmailEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_graph_message_with_an_oversized_attachment_is_filed_without_it()
+    {
+        _graphMessages["big-1"] = MimeWithAttachment("<big-1@example.org>", "huge.zip", 3000);
+
+        var response = await _http.PostAsync("/api/email/graph", Json(Notification(ClientState, "big-1")), Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var email = Assert.Single(_sink.Received);
+        Assert.Equal(("<big-1@example.org>", "Please see the file."), (email.MessageId, email.PlainText?.Trim()));
+        Assert.Empty(email.Attachments);
+        Assert.Equal(("huge.zip", 3000L, 1024L), (email.AttachmentsNotKept[0].Name, email.AttachmentsNotKept[0].Length, email.AttachmentsNotKept[0].Limit));
+        Assert.Equal(0, _attachments.Count);
+    }
+
+    [Fact]
+    public async Task A_duplicate_graph_notification_stores_the_attachments_once()
+    {
+        _graphMessages["dup-1"] = InboundEmailReaderTests.ReplyMime;
+
+        await _http.PostAsync("/api/email/graph", Json(Notification(ClientState, "dup-1")), Ct);
+        var again = await _http.PostAsync("/api/email/graph", Json(Notification(ClientState, "dup-1", "dup-1")), Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(1, _attachments.Count);
+        Assert.Single(_sink.Received.SelectMany(e => e.Attachments).Select(a => a.Id).Distinct());
+    }
+
+    [Fact]
+    public async Task A_graph_message_too_large_to_fetch_as_mime_is_read_as_json_and_filed_without_attachments()
+    {
+        // Over Email:MaxMessageBytes (65536): the MIME is not downloaded; the JSON message and attachment list are.
+        _graphMessages["huge-1"] = MimeWithAttachment("<huge-1@example.org>", "video.mp4", 70_000);
+        _graphJson["huge-1"] = """
+            {"internetMessageId":"<huge-1@example.org>","subject":"Video","from":{"emailAddress":{"name":"Cara","address":"cara@example.org"}},
+             "toRecipients":[{"emailAddress":{"address":"support@contoso.com"}}],"body":{"contentType":"text","content":"Please see the file."},
+             "internetMessageHeaders":[{"name":"In-Reply-To","value":"<ours-7@contoso.com>"}]}
+            """;
+        _graphJson["huge-1/attachments"] = """{"value":[{"name":"video.mp4","contentType":"video/mp4","size":70000},{"name":"note.txt","size":12}]}""";
+
+        var response = await _http.PostAsync("/api/email/graph", Json(Notification(ClientState, "huge-1")), Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var email = Assert.Single(_sink.Received);
+        Assert.Equal(("<huge-1@example.org>", "cara@example.org", "Cara", "<ours-7@contoso.com>", "Please see the file."),
+            (email.MessageId, email.From, email.FromName, email.InReplyTo, email.PlainText));
+        Assert.Equal([("video.mp4", 70000L, 1024L), ("note.txt", 12L, 65536L)], email.AttachmentsNotKept.Select(a => (a.Name, a.Length ?? -1, a.Limit)));
+        Assert.Contains(_graphRequests, r => r.StartsWith($"/v1.0/users/{Mailbox}/messages/huge-1/attachments", StringComparison.Ordinal));
+    }
+
+    private static string MimeWithAttachment(string messageId, string fileName, int size) => $"""
+        From: Cara <cara@example.org>
+        To: support@contoso.com
+        Subject: File
+        Message-ID: {messageId}
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary="b1"
+
+        --b1
+        Content-Type: text/plain; charset=utf-8
+
+        Please see the file.
+        --b1
+        Content-Type: application/octet-stream
+        Content-Disposition: attachment; filename="{fileName}"
+        Content-Transfer-Encoding: base64
+
+        {Convert.ToBase64String(new byte[size], Base64FormattingOptions.InsertLineBreaks)}
+        --b1--
+        """.ReplaceLineEndings("\r\n");
+
+    [Fact]
     public async Task A_graph_notification_with_another_client_state_is_refused_and_nothing_is_fetched()
     {
         _graphMessages["m1"] = InboundEmailReaderTests.ReplyMime;
@@ -227,6 +440,19 @@ public sealed class EmailEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Empty(_graphRequests);
         Assert.Empty(_sink.Received);
+    }
+
+    /// <summary>Fails the upload whose position (counted from 0 across all uploads) is queued, as a storage outage would.</summary>
+    private sealed class FlakyStore(IAttachmentStore inner, ConcurrentQueue<int> failing) : IAttachmentStore
+    {
+        private int _uploads = -1;
+
+        public Task<StoredAttachment> SaveAsync(string id, string name, string contentType, Stream content, CancellationToken cancellationToken = default) =>
+            failing.TryPeek(out var fail) && Interlocked.Increment(ref _uploads) == fail && failing.TryDequeue(out _)
+                ? throw new IOException("Storage is unavailable.")
+                : inner.SaveAsync(id, name, contentType, content, cancellationToken);
+
+        public Task<Stream?> OpenAsync(string id, CancellationToken cancellationToken = default) => inner.OpenAsync(id, cancellationToken);
     }
 
     private sealed class RecordingSink : IInboundEmailSink

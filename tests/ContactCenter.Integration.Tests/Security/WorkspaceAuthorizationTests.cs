@@ -144,6 +144,87 @@ public sealed class WorkspaceAuthorizationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Supervisor_routes_and_another_agents_inbox_answer_401_without_a_token_and_403_to_the_wrong_agent()
+    {
+        await using var app = await RunningApp.StartAsync();
+        var anonymous = app.AnonymousClient();
+        var ann = app.ClientAs("ann");
+        foreach (var agent in new[] { "ann", "bob" })
+        {
+            await SendAsync(app.Client, HttpMethod.Put, $"/api/agents/{agent}", """{"name":"X","skills":{}}""");
+        }
+        await SendAsync(app.Client, HttpMethod.Post, "/api/contacts", """{"id":"c1","channel":"sms","queueId":"general"}""");
+
+        var (boardAnonymous, _, challenge) = await SendAsync(anonymous, HttpMethod.Get, "/api/supervisor/board");
+        var (boardAsAgent, boardProblem, boardResponse) = await SendAsync(ann, HttpMethod.Get, "/api/supervisor/board");
+        var (reassignAsAgent, _, _) = await SendAsync(ann, HttpMethod.Post, "/api/supervisor/contacts/c1/reassign", """{"agentId":"ann"}""");
+        var (skillsAsAgent, _, _) = await SendAsync(ann, HttpMethod.Put, "/api/supervisor/agents/ann/skills", """{"skills":{"billing":10}}""");
+        var (mergeAsAgent, _, _) = await SendAsync(ann, HttpMethod.Post, "/api/customers/a/merge", """{"customerId":"b"}""");
+        var (inboxAnonymous, _, _) = await SendAsync(anonymous, HttpMethod.Get, "/api/agents/bob/contacts");
+        var (bobsInbox, inboxProblem, _) = await SendAsync(ann, HttpMethod.Get, "/api/agents/bob/contacts");
+        var (bobsNotes, _, _) = await SendAsync(ann, HttpMethod.Post, "/api/agents/bob/contacts/c1/notes", """{"text":"hi"}""");
+        var (ownInbox, _, _) = await SendAsync(ann, HttpMethod.Get, "/api/agents/ann/contacts");
+        var (dispositions, _, _) = await SendAsync(ann, HttpMethod.Get, "/api/dispositions");
+        var (dispositionsAnonymous, _, _) = await SendAsync(anonymous, HttpMethod.Get, "/api/dispositions");
+        var (negotiateAnonymous, _, _) = await SendAsync(anonymous, HttpMethod.Post, "/api/realtime/negotiate");
+        var (negotiate, _, _) = await SendAsync(ann, HttpMethod.Post, "/api/realtime/negotiate");
+        var (board, _, _) = await SendAsync(app.Client, HttpMethod.Get, "/api/supervisor/board");
+        var (bobsInboxBySupervisor, _, _) = await SendAsync(app.Client, HttpMethod.Get, "/api/agents/bob/contacts");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, boardAnonymous);
+        Assert.Equal("Bearer", challenge.Headers.WwwAuthenticate.Single().Scheme);
+        Assert.Equal(HttpStatusCode.Forbidden, boardAsAgent);
+        Assert.Equal("application/problem+json", boardResponse.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Only supervisors may do this.", boardProblem!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, reassignAsAgent);
+        Assert.Equal(HttpStatusCode.Forbidden, skillsAsAgent);
+        Assert.Equal(HttpStatusCode.Forbidden, mergeAsAgent);
+        Assert.Equal(HttpStatusCode.Unauthorized, inboxAnonymous);
+        Assert.Equal(HttpStatusCode.Forbidden, bobsInbox);
+        Assert.Contains("signed in as 'ann'", inboxProblem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, bobsNotes);
+        Assert.Equal(HttpStatusCode.OK, ownInbox);
+        Assert.Equal(HttpStatusCode.OK, dispositions);
+        Assert.Equal(HttpStatusCode.Unauthorized, dispositionsAnonymous);
+        Assert.Equal(HttpStatusCode.Unauthorized, negotiateAnonymous);
+        Assert.Equal(HttpStatusCode.OK, negotiate);
+        Assert.Equal(HttpStatusCode.OK, board);
+        Assert.Equal(HttpStatusCode.OK, bobsInboxBySupervisor);
+        // The contact is still where it was: nothing the agent tried went through.
+        Assert.Equal("general", (await app.GetJsonAsync("/api/contacts/c1"))["contact"]!["queueId"]!.GetValue<string>());
+        Assert.Null((await app.GetJsonAsync("/api/agents/ann"))["offer"]);
+    }
+
+    [Fact]
+    public async Task Workspace_and_supervisor_changes_are_audited_and_negotiating_a_stream_is_not()
+    {
+        await using var app = await RunningApp.StartAsync();
+        var ann = app.ClientAs("ann");
+        await SendAsync(app.Client, HttpMethod.Put, "/api/agents/ann", """{"name":"Ann","skills":{},"capacity":{"sms":1}}""");
+        await SendAsync(app.Client, HttpMethod.Put, "/api/agents/bob", """{"name":"Bob","skills":{}}""");
+        await SendAsync(ann, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""");
+        await SendAsync(app.AnonymousClient(), HttpMethod.Post, "/simulator/sms", """{"from":"+14255550177","to":"+18005550199","message":"Hi"}""");
+        await app.LocalHost.WaitForIdleAsync(Ct);
+        var c1 = (await app.GetJsonAsync("/api/agents/ann"))["offer"]!["contactId"]!.GetValue<string>();
+        await SendAsync(ann, HttpMethod.Post, "/api/realtime/negotiate");
+        await SendAsync(ann, HttpMethod.Post, $"/api/agents/ann/offers/{c1}/accept");
+        await SendAsync(ann, HttpMethod.Post, $"/api/agents/ann/contacts/{c1}/notes", """{"text":"Called back"}""");
+        await SendAsync(ann, HttpMethod.Post, $"/api/supervisor/contacts/{c1}/reassign", """{"agentId":"bob"}""");
+        await SendAsync(app.Client, HttpMethod.Put, "/api/supervisor/agents/bob/skills", """{"skills":{"billing":6}}""");
+        await SendAsync(ann, HttpMethod.Post, $"/api/agents/ann/contacts/{c1}/complete");
+
+        var entries = (await SendAsync(app.Client, HttpMethod.Get, "/api/audit")).Body!["entries"]!.AsArray()
+            .Select(e => (Action: e!["action"]!.GetValue<string>(), Actor: e["actorId"]!.GetValue<string>(), Outcome: e["outcome"]!.GetValue<string>(), Subject: e["subjectAgentId"]?.GetValue<string>()))
+            .Where(e => e.Action is not ("Agent" or "AgentPresence"))
+            .ToList();
+
+        Assert.Equal(
+            [("AgentOffer", "ann", "succeeded", "ann"), ("AgentContactNotes", "ann", "succeeded", "ann"), ("SupervisorReassign", "ann", "denied", null),
+             ("SupervisorAgentSkills", RunningApp.DefaultSupervisorId, "succeeded", "bob"), ("AgentContactComplete", "ann", "succeeded", "ann")],
+            entries);
+    }
+
+    [Fact]
     public async Task Changes_are_audited_with_who_what_and_outcome_and_only_supervisors_read_the_trail()
     {
         await using var app = await RunningApp.StartAsync();
@@ -270,7 +351,13 @@ public sealed class WorkspaceAuthorizationTests(AzuriteFixture azurite)
             var json = function.ToFunctionJson()["bindings"]![0]!;
             var route = json["route"]!.GetValue<string>();
             var authLevel = json["authLevel"]!.GetValue<string>();
-            if (workspaceRoutes.Any(route.StartsWith))
+            if (function.Name == "RealtimeEvents")
+            {
+                // The SSE stream proves itself with negotiate's one-time ticket (EventSource sends no headers).
+                Assert.Null(function.Access);
+                Assert.Equal("anonymous", authLevel);
+            }
+            else if (workspaceRoutes.Any(route.StartsWith) || route == "dispositions")
             {
                 Assert.True(function.Access is not null, $"{function.Name} ({route}) is a workspace route without declared access");
                 Assert.Equal("anonymous", authLevel);
@@ -281,6 +368,8 @@ public sealed class WorkspaceAuthorizationTests(AzuriteFixture azurite)
             }
         }
         Assert.Contains(http, f => f.Name == "AgentOffer");
+        Assert.Contains(http, f => f.Name == "SupervisorBoard" && f.Access!.Read == ContactCenter.Functions.Security.AccessRule.Supervisor);
+        Assert.Contains(http, f => f.Name == "AgentContacts" && f.Access!.Read == ContactCenter.Functions.Security.AccessRule.OwnAgent);
         Assert.Throws<ArgumentException>(() => new FunctionDefinition("Keyed", new HttpTrigger("x", ["get"], "function")) { Access = ContactCenter.Functions.Security.WorkspaceAccess.AnyAgent });
     }
 }
