@@ -12,6 +12,7 @@ using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
+using ContactCenter.Functions.Security;
 
 namespace ContactCenter.Functions;
 
@@ -77,6 +78,7 @@ public static class ContactCenterApp
         app.MapEmailChannel();
         app.MapOutbound();
         app.MapAgentWidget();
+        app.MapWorkspaceSecurity(hosting);
         Realtime.RealtimeApi.MapRealtime(app);
 
         if (hosting.Mode == HostingMode.Local)

@@ -2,7 +2,7 @@ using ContactCenter.Core.Conversations;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.Workspace;
 using ContactCenter.Functions.Hosting;
-using static ContactCenter.Functions.Acd.WorkspaceGuard;
+using static ContactCenter.Functions.Acd.WorkspaceProblems;
 
 namespace ContactCenter.Functions.Acd;
 

@@ -1,6 +1,6 @@
 using ContactCenter.Core.Routing;
 using ContactCenter.Functions.Hosting;
-using static ContactCenter.Functions.Acd.WorkspaceGuard;
+using static ContactCenter.Functions.Acd.WorkspaceProblems;
 
 namespace ContactCenter.Functions.Acd;
 

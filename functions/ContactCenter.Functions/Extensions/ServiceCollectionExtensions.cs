@@ -21,6 +21,7 @@ using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
+using ContactCenter.Functions.Security;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -92,6 +93,7 @@ public static class ServiceCollectionExtensions
         services.AddSmsChannel(configuration);
         services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
+        services.AddWorkspaceSecurity(configuration, hosting);
         Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
 
         if (hosting.Mode == HostingMode.Local)

@@ -5,6 +5,7 @@ using ContactCenter.Core.Workspace;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Local;
+using ContactCenter.Functions.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ContactCenter.Functions.Realtime;
@@ -19,9 +20,8 @@ internal sealed partial class RealtimeJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// POST /api/realtime/negotiate tells the workspace how to receive pushes; GET /api/realtime/events is the local
-/// Server-Sent Events stream. Until sign-in lands (issue #6, engineer "auth") the caller names itself with
-/// <c>X-Agent-Id</c> (or <c>?agentId=</c>) and <c>X-Supervisor: true</c> (or <c>?supervisor=true</c>): TEMPORARY, the
-/// integrator replaces <see cref="CallerOf"/> with the bearer token's user.
+/// Server-Sent Events stream. Negotiate takes the caller from the bearer token (<see cref="WorkspaceUser"/>); the stream,
+/// which a browser's EventSource opens without headers, from the one-time ticket negotiate issued.
 /// </summary>
 public static class RealtimeApi
 {
@@ -57,21 +57,16 @@ public static class RealtimeApi
         return app;
     }
 
-    /// <summary>TEMPORARY caller identity until the auth engineer's WorkspaceUser is merged.</summary>
-    internal static WorkspaceSubscriberIdentity? CallerOf(HttpContext context)
+    /// <summary>The signed-in caller (negotiate is a workspace function, so the bearer token has been checked).</summary>
+    internal static WorkspaceSubscriberIdentity CallerOf(HttpContext context)
     {
-        var request = context.Request;
-        var agentId = request.Headers["X-Agent-Id"].FirstOrDefault() ?? request.Query["agentId"].FirstOrDefault();
-        var supervisor = request.Headers["X-Supervisor"].FirstOrDefault() ?? request.Query["supervisor"].FirstOrDefault();
-        return string.IsNullOrWhiteSpace(agentId) ? null : new WorkspaceSubscriberIdentity(agentId, string.Equals(supervisor, "true", StringComparison.OrdinalIgnoreCase));
+        var user = context.GetWorkspaceUser();
+        return new WorkspaceSubscriberIdentity(user.AgentId, user.IsSupervisor);
     }
 
     private static async Task<IResult> NegotiateAsync(HttpContext context)
     {
-        if (CallerOf(context) is not { } caller)
-        {
-            return FunctionEndpoints.Problem(StatusCodes.Status401Unauthorized, "Who is asking?", "Name the agent with the X-Agent-Id header (temporary, until sign-in).");
-        }
+        var caller = CallerOf(context);
         var options = context.RequestServices.GetRequiredService<RealtimeOptions>();
         if (options.SignalR is { } signalR)
         {

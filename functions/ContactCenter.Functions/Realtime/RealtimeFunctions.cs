@@ -14,7 +14,16 @@ public static class RealtimeFunctions
     public const string Hub = "workspace";
     public const string SignalRMessagesOutput = "signalRMessages";
 
-    public static readonly FunctionDefinition Negotiate = new("RealtimeNegotiate", new HttpTrigger("realtime/negotiate", ["post"]));
+    /// <summary>Any signed-in agent or supervisor (bearer token); not audited: it opens a connection and changes nothing.</summary>
+    public static readonly FunctionDefinition Negotiate = new("RealtimeNegotiate", new HttpTrigger("realtime/negotiate", ["post"]))
+    {
+        Access = Security.WorkspaceAccess.AnyAgent with { AuditsChanges = false },
+    };
+
+    /// <summary>
+    /// Not a workspace function: an EventSource cannot send an Authorization header, so the stream proves itself with the
+    /// one-time ticket negotiate put in its URL (issued to the signed-in caller, redeemed once within two minutes).
+    /// </summary>
     public static readonly FunctionDefinition Events = new("RealtimeEvents", new HttpTrigger("realtime/events", ["get"]));
 
     /// <summary>Drains workspace-notifications into the SignalR output binding (the local host plays that binding).</summary>

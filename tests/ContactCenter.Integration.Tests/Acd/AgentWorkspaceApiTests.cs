@@ -14,17 +14,18 @@ public sealed class AgentWorkspaceApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<(HttpStatusCode Status, JsonNode? Body, string? ContentType)> SendAsync(RunningApp app, HttpMethod method, string path, string? json = null)
+    /// <param name="asAgent">Signed in as this agent; the supervisor (<see cref="RunningApp.Client"/>) when null.</param>
+    private static async Task<(HttpStatusCode Status, JsonNode? Body, string? ContentType)> SendAsync(RunningApp app, HttpMethod method, string path, string? json = null, string? asAgent = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
-        using var response = await app.Client.SendAsync(request, Ct);
+        using var response = await (asAgent is null ? app.Client : app.ClientAs(asAgent)).SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Content.Headers.ContentType?.MediaType);
     }
 
-    private static async Task<JsonNode> ExpectAsync(RunningApp app, HttpMethod method, string path, string? json, HttpStatusCode expected)
+    private static async Task<JsonNode> ExpectAsync(RunningApp app, HttpMethod method, string path, string? json, HttpStatusCode expected, string? asAgent = null)
     {
-        var (status, body, contentType) = await SendAsync(app, method, path, json);
+        var (status, body, contentType) = await SendAsync(app, method, path, json, asAgent);
         Assert.True(status == expected, $"{method} {path}: {(int)status} {body?.ToJsonString()}");
         if ((int)status >= 400)
         {
@@ -56,43 +57,43 @@ public sealed class AgentWorkspaceApiTests
     {
         await using var app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["Messaging:SmsQueueId"] = "support" });
         await ExpectAsync(app, HttpMethod.Put, "/api/agents/ann", """{"name":"Ann","skills":{"support":7}}""", HttpStatusCode.OK);
-        await ExpectAsync(app, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""", HttpStatusCode.OK);
+        await ExpectAsync(app, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""", HttpStatusCode.OK, asAgent: "ann");
         await ExpectAsync(app, HttpMethod.Post, "/simulator/sms", """{"from":"+14255550123","to":"+18005550199","message":"My router blinks red"}""", HttpStatusCode.Accepted);
         var customer = await EventuallyAsync(async () => await app.GetJsonAsync("/api/customers?phone=%2B14255550123") is var c && c["openConversation"]?["contactId"] is not null ? c : null, "the case");
         var (customerId, conversationId) = (customer["customer"]!["id"]!.GetValue<string>(), customer["openConversation"]!["id"]!.GetValue<string>());
         var contactId = customer["openConversation"]!["contactId"]!.GetValue<string>();
         await app.LocalHost.WaitForIdleAsync(Ct);
-        await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/offers/{contactId}/accept", null, HttpStatusCode.OK);
+        await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/offers/{contactId}/accept", null, HttpStatusCode.OK, asAgent: "ann");
 
-        var inbox = await ExpectAsync(app, HttpMethod.Get, "/api/agents/ann/contacts", null, HttpStatusCode.OK);
+        var inbox = await ExpectAsync(app, HttpMethod.Get, "/api/agents/ann/contacts", null, HttpStatusCode.OK, asAgent: "ann");
         var item = Assert.Single(inbox["contacts"]!.AsArray())!;
         Assert.Equal((contactId, "Sms", "support", "Assigned", customerId, conversationId),
             (item["contactId"]!.GetValue<string>(), item["channel"]!.GetValue<string>(), item["queueId"]!.GetValue<string>(), item["status"]!.GetValue<string>(),
              item["customerId"]!.GetValue<string>(), item["conversationId"]!.GetValue<string>()));
         Assert.NotNull(item["assignedAt"]);
 
-        var note = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/notes", """{"text":"Customer is on the fibre plan"}""", HttpStatusCode.Created);
+        var note = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/notes", """{"text":"Customer is on the fibre plan"}""", HttpStatusCode.Created, asAgent: "ann");
         Assert.Equal(("Note", true, conversationId), (note["kind"]!.GetValue<string>(), note["internal"]!.GetValue<bool>(), note["conversationId"]!.GetValue<string>()));
 
-        var codes = await ExpectAsync(app, HttpMethod.Get, "/api/dispositions?queueId=support", null, HttpStatusCode.OK);
+        var codes = await ExpectAsync(app, HttpMethod.Get, "/api/dispositions?queueId=support", null, HttpStatusCode.OK, asAgent: "ann");
         Assert.True(codes["required"]!.GetValue<bool>());
         Assert.Equal(["resolved", "escalated", "callback-promised"], codes["dispositions"]!.AsArray().Select(d => d!["code"]!.GetValue<string>()));
-        Assert.False((await ExpectAsync(app, HttpMethod.Get, "/api/dispositions", null, HttpStatusCode.OK))["required"]!.GetValue<bool>());
+        Assert.False((await ExpectAsync(app, HttpMethod.Get, "/api/dispositions", null, HttpStatusCode.OK, asAgent: "ann"))["required"]!.GetValue<bool>());
 
-        var wrong = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/complete", """{"disposition":"fixed"}""", HttpStatusCode.BadRequest);
+        var wrong = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/complete", """{"disposition":"fixed"}""", HttpStatusCode.BadRequest, asAgent: "ann");
         Assert.Equal(["resolved", "escalated", "callback-promised"], wrong["errors"]!["validDispositions"]!.AsArray().Select(c => c!.GetValue<string>()));
-        var missing = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/complete", null, HttpStatusCode.BadRequest);
+        var missing = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/complete", null, HttpStatusCode.BadRequest, asAgent: "ann");
         Assert.Contains("requires a disposition", missing["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        var done = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/complete", """{"disposition":"resolved","notes":"Rebooted it"}""", HttpStatusCode.OK);
+        var done = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/complete", """{"disposition":"resolved","notes":"Rebooted it"}""", HttpStatusCode.OK, asAgent: "ann");
         Assert.Equal(("Completed", "resolved", "Rebooted it"), (done["contact"]!["status"]!.GetValue<string>(), done["contact"]!["disposition"]!.GetValue<string>(), done["contact"]!["wrapUpNotes"]!.GetValue<string>()));
 
         var timeline = (await app.GetJsonAsync($"/api/customers/{customerId}/timeline"))["entries"]!.AsArray();
         var wrapUp = Assert.Single(timeline, e => e!["kind"]!.GetValue<string>() == "WrapUp")!;
         Assert.Equal("Disposition: Resolved (resolved)\nRebooted it", wrapUp["text"]!.GetValue<string>());
         Assert.Single(timeline, e => e!["kind"]!.GetValue<string>() == "Note");
-        Assert.Empty((await ExpectAsync(app, HttpMethod.Get, "/api/agents/ann/contacts", null, HttpStatusCode.OK))["contacts"]!.AsArray());
+        Assert.Empty((await ExpectAsync(app, HttpMethod.Get, "/api/agents/ann/contacts", null, HttpStatusCode.OK, asAgent: "ann"))["contacts"]!.AsArray());
 
-        var late = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/notes", """{"text":"one more thing"}""", HttpStatusCode.Conflict);
+        var late = await ExpectAsync(app, HttpMethod.Post, $"/api/agents/ann/contacts/{contactId}/notes", """{"text":"one more thing"}""", HttpStatusCode.Conflict, asAgent: "ann");
         Assert.Contains("no longer ann's", late["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await app.LocalHost.WaitForIdleAsync(Ct);
         var phone = await app.Client.GetStringAsync("/simulator/phones/%2B14255550123/messages", Ct);
@@ -129,8 +130,8 @@ public sealed class AgentWorkspaceApiTests
             moved["previousStatus"]!.GetValue<string>(), moved["contact"]!["offeredTo"]!.GetValue<string>()));
         Assert.Equal("unchanged", again["outcome"]!.GetValue<string>());
         Assert.Null((await app.GetJsonAsync("/api/agents/ann"))["offer"]);
-        await ExpectAsync(app, HttpMethod.Post, "/api/agents/ann/offers/c1/accept", null, HttpStatusCode.Conflict);
-        await ExpectAsync(app, HttpMethod.Post, "/api/agents/bob/offers/c1/accept", null, HttpStatusCode.OK);
+        await ExpectAsync(app, HttpMethod.Post, "/api/agents/ann/offers/c1/accept", null, HttpStatusCode.Conflict, asAgent: "ann");
+        await ExpectAsync(app, HttpMethod.Post, "/api/agents/bob/offers/c1/accept", null, HttpStatusCode.OK, asAgent: "bob");
 
         var skills = await ExpectAsync(app, HttpMethod.Put, "/api/supervisor/agents/bob/skills", """{"skills":{"billing":6}}""", HttpStatusCode.OK);
         Assert.Contains("billing", skills["queuesRouted"]!.AsArray().Select(q => q!.GetValue<string>()));

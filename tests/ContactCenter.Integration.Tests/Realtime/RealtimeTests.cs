@@ -12,15 +12,12 @@ public sealed class RealtimeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<HttpResponseMessage> SendAsync(RunningApp app, HttpMethod method, string path, string? json = null, string? agentId = null, bool supervisor = false)
+    /// <summary>Signed in as <paramref name="agentId"/> (a supervisor when asked), as the default supervisor when null, or with no token at all.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(RunningApp app, HttpMethod method, string path, string? json = null, string? agentId = null, bool supervisor = false, bool anonymous = false)
     {
         var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
-        if (agentId is not null)
-        {
-            request.Headers.Add("X-Agent-Id", agentId);
-            request.Headers.Add("X-Supervisor", supervisor ? "true" : "false");
-        }
-        return await app.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+        var client = anonymous ? app.AnonymousClient() : agentId is null ? app.Client : app.ClientAs(agentId, supervisor);
+        return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
     }
 
     /// <summary>Reads SSE events off a stream until one of the wanted type arrives (or the test's time runs out).</summary>
@@ -56,13 +53,13 @@ public sealed class RealtimeTests
         var url = info["url"]!.GetValue<string>();
         Assert.StartsWith("/api/realtime/events?access_token=", url, StringComparison.Ordinal);
 
-        using var stream = await SendAsync(app, HttpMethod.Get, url);
+        using var stream = await SendAsync(app, HttpMethod.Get, url, anonymous: true);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
         Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct));
 
         (await SendAsync(app, HttpMethod.Post, "/api/contacts", """{"id":"c1","channel":"sms","queueId":"billing","customerId":"cust-9"}""")).Dispose();
-        (await SendAsync(app, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""")).Dispose();
+        (await SendAsync(app, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""", agentId: "ann")).Dispose();
 
         var seen = new List<string>();
         var agent = await NextEventAsync(reader, "agent", seen);
@@ -75,7 +72,7 @@ public sealed class RealtimeTests
         Assert.DoesNotContain("board", seen); // supervisors only
 
         // The URL opened one stream: a second use is refused.
-        using var reused = await SendAsync(app, HttpMethod.Get, url);
+        using var reused = await SendAsync(app, HttpMethod.Get, url, anonymous: true);
         Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
         Assert.Equal("application/problem+json", reused.Content.Headers.ContentType?.MediaType);
     }
@@ -86,7 +83,7 @@ public sealed class RealtimeTests
         await using var app = await RunningApp.StartAsync();
         using var negotiate = await SendAsync(app, HttpMethod.Post, "/api/realtime/negotiate", agentId: "sue", supervisor: true);
         var url = JsonNode.Parse(await negotiate.Content.ReadAsStringAsync(Ct))!["url"]!.GetValue<string>();
-        using var stream = await SendAsync(app, HttpMethod.Get, url);
+        using var stream = await SendAsync(app, HttpMethod.Get, url, anonymous: true);
         using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(Ct));
 
         (await SendAsync(app, HttpMethod.Put, "/api/agents/ann", """{"name":"Ann","skills":{"billing":6}}""")).Dispose();
@@ -98,10 +95,10 @@ public sealed class RealtimeTests
     }
 
     [Fact]
-    public async Task Negotiate_without_a_caller_is_401_problem_json()
+    public async Task Negotiate_without_a_token_is_401_problem_json()
     {
         await using var app = await RunningApp.StartAsync();
-        using var response = await SendAsync(app, HttpMethod.Post, "/api/realtime/negotiate");
+        using var response = await SendAsync(app, HttpMethod.Post, "/api/realtime/negotiate", anonymous: true);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

@@ -4,8 +4,8 @@ using ContactCenter.Functions.Hosting;
 
 namespace ContactCenter.Functions.Acd;
 
-/// <summary>The workspace endpoints' refusals as problem+json: unknown ids 404, stale actions 409, bad input 400.</summary>
-internal static class WorkspaceGuard
+/// <summary>The workspace endpoints' domain refusals as problem+json (who may call is Security's business): unknown ids 404, stale actions 409, bad input 400.</summary>
+internal static class WorkspaceProblems
 {
     public static async Task<IResult> RunAsync(HttpContext context, Func<HttpContext, Task<IResult>> handler)
     {
@@ -38,9 +38,10 @@ internal static class WorkspaceGuard
 
     public static string Route(HttpContext context, string name) => (string)context.Request.RouteValues[name]!;
 
-    /// <summary>An optional JSON body: none at all is null, anything else must be JSON of the right shape.</summary>
+    /// <summary>An optional JSON body: none at all (an empty one, whatever its content type says) is null, anything else must be JSON of the right shape.</summary>
     public static async Task<(T? Value, IResult? Problem)> OptionalBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class =>
-        context.Request.ContentLength is null or 0 && !context.Request.HasJsonContentType() && context.Request.Headers.TransferEncoding.Count == 0
+        context.Request.ContentLength == 0
+        || (context.Request.ContentLength is null && !context.Request.HasJsonContentType() && context.Request.Headers.TransferEncoding.Count == 0)
             ? (null, null)
             : await JsonBody.ReadAsync(context, type);
 }
