@@ -230,6 +230,61 @@ public sealed class AgentConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Signing_in_gets_a_local_token_that_every_api_call_carries_and_a_refused_token_returns_to_sign_in()
+    {
+        await RegisterAgentAsync("ann");
+        await WithPageAsync("sign-in", async page =>
+        {
+            var apiCalls = new System.Collections.Concurrent.ConcurrentQueue<(string Url, string Query, string? Authorization)>();
+            page.Request += (_, request) =>
+            {
+                if (new Uri(request.Url).AbsolutePath is var path && path.StartsWith("/api/", StringComparison.Ordinal) && !path.StartsWith("/api/agent/", StringComparison.Ordinal))
+                {
+                    request.Headers.TryGetValue("authorization", out var authorization);
+                    apiCalls.Enqueue((path, new Uri(request.Url).Query, authorization));
+                }
+            };
+            await page.GotoAsync("/agent/");
+            await Expect(page.Locator("#local-sign-in-hint")).ToContainTextAsync("Local mode");
+            await SignInAsync(page, "ann");
+            await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+
+            var session = JsonNode.Parse(await page.EvaluateAsync<string>("() => sessionStorage.getItem('cc-agent-session')"))!;
+            var token = session["accessToken"]!.GetValue<string>();
+            Assert.Equal("ann", session["agentId"]!.GetValue<string>());
+            Assert.Equal(["Agent"], session["roles"]!.AsArray().Select(r => r!.GetValue<string>()));
+            // Only the sign-in itself goes without the token; negotiate, the agent's state and the inbox carry it. The
+            // event stream (EventSource sends no headers) carries negotiate's one-time ticket, never the token.
+            var calls = apiCalls.ToArray();
+            Assert.Contains(calls, c => c.Url == "/api/auth/local/token" && c.Authorization is null);
+            Assert.Contains(calls, c => c.Url == "/api/realtime/negotiate");
+            Assert.Contains(calls, c => c.Url == "/api/agents/ann/contacts");
+            var stream = Assert.Single(calls, c => c.Url == "/api/realtime/events");
+            Assert.StartsWith("?access_token=", stream.Query);
+            Assert.DoesNotContain(token, stream.Query);
+            Assert.All(calls.Where(c => c.Url is not ("/api/auth/config" or "/api/auth/local/token" or "/api/realtime/events")),
+                c => Assert.Equal($"Bearer {token}", c.Authorization));
+            // The server's view of the token matches.
+            using var me = new HttpRequestMessage(HttpMethod.Get, "/api/auth/me") { Headers = { { "authorization", $"Bearer {token}" } } };
+            using var meResponse = await new HttpClient { BaseAddress = App.BaseAddress }.SendAsync(me, Ct);
+            Assert.Equal("ann", JsonNode.Parse(await meResponse.Content.ReadAsStringAsync(Ct))!["agentId"]!.GetValue<string>());
+
+            // A token the server no longer accepts (here: tampered with) ends the session with a clear message.
+            await page.EvaluateAsync("""
+                () => {
+                  const session = JSON.parse(sessionStorage.getItem('cc-agent-session'));
+                  session.accessToken = session.accessToken.slice(0, -4) + 'AAAA';
+                  sessionStorage.setItem('cc-agent-session', JSON.stringify(session));
+                }
+                """);
+            await page.ReloadAsync();
+            await Expect(page.GetByTestId("message")).ToHaveTextAsync("Your session ended: sign in again.", new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("agent-id")).ToBeVisibleAsync();
+            Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('cc-agent-session')"));
+        });
+    }
+
+    [Fact]
     public async Task An_agent_sees_no_supervisor_tab()
     {
         await RegisterAgentAsync("ann");

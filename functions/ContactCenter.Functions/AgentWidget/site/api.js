@@ -14,13 +14,11 @@ export function apiOrigin() {
   return location.origin;
 }
 
-export function createApi({ getToken, getIdentityHeaders = () => ({}), onUnauthorized }) {
+export function createApi({ getToken, onUnauthorized }) {
   async function request(method, path, body) {
     const headers = { accept: 'application/json' };
     const token = await getToken();
-    // With a token the server knows who is calling; without one (a server without sign-in) the console names the agent.
     if (token) headers.authorization = `Bearer ${token}`;
-    else Object.assign(headers, getIdentityHeaders());
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(apiOrigin() + path, {
       method,
@@ -51,7 +49,7 @@ function describeErrors(json) {
   return Object.entries(json.errors).map(([field, messages]) => `${field}: ${[].concat(messages).join(' ')}`).join('; ');
 }
 
-/** True when the server does not have this endpoint (yet): the console then falls back to what it has. */
+/** True when the server does not have this endpoint: the console then falls back to what it has. */
 export function isMissing(error) {
   return error instanceof ApiError && (error.status === 404 || error.status === 405);
 }

@@ -23,13 +23,8 @@ const state = {
 
 const api = createApi({
   getToken: () => currentToken(state.session),
-  // Servers without sign-in name the caller by these headers (realtime negotiate needs them).
-  getIdentityHeaders: () => (state.session
-    ? { 'x-agent-id': state.session.agentId, 'x-supervisor': String(isSupervisor()) }
-    : {}),
   onUnauthorized: () => {
     if (state.session?.teams) return; // teams-js renews the token by itself
-    if (!state.session?.accessToken) return; // no token to renew: the error itself says what went wrong
     signOut('Your session ended: sign in again.');
   },
 });
@@ -91,15 +86,13 @@ function showSignIn() {
   const local = state.config.mode !== 'entra';
   $('local-sign-in').hidden = !local;
   $('entra-sign-in').hidden = local;
-  $('local-sign-in-hint').textContent = state.config.mode === 'local'
-    ? 'Local mode: sign in as any agent id; the server issues a development token.'
-    : 'This server has no sign-in: the agent id is used as typed.';
+  $('local-sign-in-hint').textContent = 'Local mode: sign in as any agent id; the server issues a development token.';
   (local ? $('agent-id') : $('entra-button')).focus();
 }
 
 $('local-sign-in').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const session = await attempt(() => signInLocally(state.config, $('agent-id').value.trim(), $('supervisor').checked), 'Sign-in');
+  const session = await attempt(() => signInLocally($('agent-id').value.trim(), $('supervisor').checked), 'Sign-in');
   if (session) {
     state.session = session;
     await enterWorkspace();
@@ -341,23 +334,10 @@ function refreshInbox() {
   return inboxRun;
 }
 
+// {agentId, contacts: [{contactId, channel, queueId, status, customerId, conversationId, callId, assignedAt}]}
 async function loadContacts() {
-  try {
-    const inbox = await api.get(`/api/agents/${enc(me())}/contacts`);
-    return Array.isArray(inbox) ? inbox : (inbox?.contacts ?? []);
-  } catch (error) {
-    if (!isMissing(error)) throw error;
-  }
-  // Servers without the agent contacts endpoint: the agent's assignments, each completed from its contact.
-  const assignments = state.agent?.assignments ?? [];
-  return Promise.all(assignments.map(async (a) => {
-    const { contact } = await api.get(`/api/contacts/${enc(a.contactId)}`);
-    return {
-      contactId: a.contactId, channel: a.channel, queueId: a.queueId, status: contact.status,
-      customerId: contact.customerId, conversationId: null,
-      callId: channelOf(a.channel) === 'voice' ? a.contactId : null, assignedAt: contact.answeredAt,
-    };
-  }));
+  const inbox = await api.get(`/api/agents/${enc(me())}/contacts`);
+  return inbox?.contacts ?? [];
 }
 
 async function customer(customerId, { fresh = false } = {}) {

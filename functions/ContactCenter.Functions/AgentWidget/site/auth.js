@@ -1,7 +1,6 @@
 // Who the agent is, per GET /api/auth/config:
 //   local  -> agent id + supervisor box, POST /api/auth/local/token (development sign-in of local mode)
 //   entra  -> in Teams (?host=teams): Teams SSO; in a browser: authorization code + PKCE redirect (pkce.js)
-//   open   -> the server has no sign-in endpoints (older builds): the agent id is taken as typed, no token
 import { apiOrigin } from './api.js';
 import { beginSignIn, completeSignIn } from './pkce.js';
 import { isTeamsHost, teamsToken } from './teams.js';
@@ -10,7 +9,6 @@ const storageKey = 'cc-agent-session';
 
 export async function loadAuthConfig() {
   const response = await fetch(apiOrigin() + '/api/auth/config', { headers: { accept: 'application/json' } });
-  if (response.status === 404) return { mode: 'open' };
   if (!response.ok) throw new Error(`GET /api/auth/config answered ${response.status}.`);
   return response.json();
 }
@@ -30,11 +28,8 @@ export function forgetSession() {
   sessionStorage.removeItem(storageKey);
 }
 
-/** Local mode (and servers without sign-in): a session from the typed agent id. */
-export async function signInLocally(config, agentId, supervisor) {
-  if (config.mode === 'open') {
-    return saveSession({ agentId, roles: supervisor ? ['Agent', 'Supervisor'] : ['Agent'], accessToken: null, mode: 'open' });
-  }
+/** Local mode: a development token for the typed agent id (POST /api/auth/local/token). */
+export async function signInLocally(agentId, supervisor) {
   const response = await fetch(apiOrigin() + '/api/auth/local/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
