@@ -225,6 +225,25 @@ public sealed class AgentConsoleTests : IAsyncLifetime
 
             await TextTheContactCenterAsync("Anyone?");
             await Expect(agents.Locator("tr", new() { HasText = "ann" })).ToContainTextAsync("(sms)", Patiently);
+
+            // Reassign Ann's offer to Bob, then give Bob a skill: both through the board's forms.
+            var contactId = (await App.GetJsonAsync("/api/agents/ann"))["offer"]!["contactId"]!.GetValue<string>();
+            await RegisterAgentAsync("bob", available: true);
+            await page.GetByLabel("Contact id").FillAsync(contactId);
+            await page.GetByLabel("To agent id").FillAsync("bob");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync($"Contact {contactId} offered to bob (withdrawn from ann).", new() { Timeout = 15_000 });
+            var bobRow = agents.Locator("tr", new() { HasText = "bob" });
+            await Expect(bobRow).ToContainTextAsync($"{contactId} (sms)", Patiently);
+            await Expect(agents.Locator("tr", new() { HasText = "ann" })).Not.ToContainTextAsync("(sms)", Patiently);
+            Assert.Equal(contactId, (await App.GetJsonAsync("/api/agents/bob"))["offer"]!["contactId"]!.GetValue<string>());
+
+            await page.GetByTestId("board").GetByLabel("Agent id", new() { Exact = true }).FillAsync("bob");
+            await page.GetByLabel("Skills (skill=level").FillAsync("billing=6, sales=3");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save skills" }).ClickAsync();
+            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("Skills of bob saved.", new() { Timeout = 15_000 });
+            await Expect(bobRow).ToContainTextAsync("billing=6, sales=3", Patiently);
+            Assert.Equal(6, (await App.GetJsonAsync("/api/agents/bob"))["skills"]!["billing"]!.GetValue<int>());
             await SaveScreenshotAsync(page, "agent-console-supervisor-board.png");
         });
     }
