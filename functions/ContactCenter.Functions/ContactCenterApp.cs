@@ -1,4 +1,5 @@
 using ContactCenter.Functions.Acd;
+using ContactCenter.Functions.AgentWidget;
 using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Conversations;
 using ContactCenter.Functions.Messaging;
@@ -11,6 +12,7 @@ using ContactCenter.Functions.Voice;
 using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
+using ContactCenter.Functions.Security;
 
 namespace ContactCenter.Functions;
 
@@ -67,12 +69,17 @@ public static class ContactCenterApp
         app.MapTriggeredFunction<AcdRoutingFunction>(AcdFunctions.Routing);
         app.MapTriggeredFunction<OfferSweepFunction>(AcdFunctions.OfferSweep);
         app.MapAcdApi();
+        app.MapAgentWorkspaceApi();
+        app.MapSupervisorApi();
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);
         app.MapConversations();
         app.MapEmailChannel();
         app.MapOutbound();
+        app.MapAgentWidget();
+        app.MapWorkspaceSecurity(hosting);
+        Realtime.RealtimeApi.MapRealtime(app);
 
         if (hosting.Mode == HostingMode.Local)
         {
@@ -96,6 +103,7 @@ public static class ContactCenterApp
             Contact center running in local mode ({{store}} store), listening on {{baseUrl}}
               Health:           {{baseUrl}}/api/health
               Customer simulator (call, text, email): {{baseUrl}}/simulator
+              Agent console:    {{baseUrl}}/agent/
               Simulate an SMS:  curl -X POST {{baseUrl}}/simulator/sms {{json}} '{"from":"+14255550100","to":"+18005550199","message":"hello"}'
               Simulate a call:  curl -X POST {{baseUrl}}/simulator/calls {{json}} '{"from":"+14255550100","to":"+18005550199"}'
               Run a function:   curl -X POST {{baseUrl}}/admin/functions/Heartbeat {{json}} '{}'

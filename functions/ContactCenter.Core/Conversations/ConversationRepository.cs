@@ -12,7 +12,7 @@ public sealed record Stored<T>(T Value, string ETag);
 /// per provider message id (partition "ref|{id}") finds an entry when its delivery report comes, and doubles as the
 /// guard that makes recording the same message twice a no-op.
 /// </summary>
-public sealed class ConversationRepository(IStateStore store)
+public sealed class ConversationRepository(IStateStore store, Workspace.ITimelineListener? timelineListener = null)
 {
     private const string CustomerRow = "customer";
     private const string IdentityPartition = "identity";
@@ -111,8 +111,13 @@ public sealed class ConversationRepository(IStateStore store)
             }
         }
         await store.UpsertAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), row, entry, Events.CoreJsonContext.Default.TimelineEntry), ct);
+        await NotifyAsync(entry, ct);
         return true;
     }
+
+    /// <summary>Every new or changed entry passes here: the one place the workspace learns of timeline changes.</summary>
+    private Task NotifyAsync(TimelineEntry entry, CancellationToken ct) =>
+        timelineListener?.EntryRecordedAsync(entry, ct) ?? Task.CompletedTask;
 
     /// <summary>Also finds the entry by the provider's message id (sent texts and emails get theirs after they are recorded).</summary>
     public Task LinkProviderIdAsync(TimelineEntry entry, string providerMessageId, CancellationToken ct) =>
@@ -127,8 +132,11 @@ public sealed class ConversationRepository(IStateStore store)
             : null;
     }
 
-    public Task ReplaceEntryAsync(TimelineEntry entry, string etag, CancellationToken ct) =>
-        store.ReplaceAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), RowOf(entry), entry, Events.CoreJsonContext.Default.TimelineEntry), etag, ct);
+    public async Task ReplaceEntryAsync(TimelineEntry entry, string etag, CancellationToken ct)
+    {
+        await store.ReplaceAsync(TableNames.Timeline, Entity(StateKeys.ToSafeKey(entry.CustomerId), RowOf(entry), entry, Events.CoreJsonContext.Default.TimelineEntry), etag, ct);
+        await NotifyAsync(entry, ct);
+    }
 
     /// <summary>The conversations a customer's timeline mentions.</summary>
     public async Task<IReadOnlySet<string>> ConversationIdsOnTimelineAsync(string customerId, CancellationToken ct)

@@ -465,6 +465,39 @@ public sealed class ConversationService(
         }
     }
 
+    /// <summary>
+    /// An agent's internal entry (a note or a wrap-up) on the customer's timeline, in the case when there is one. Nothing
+    /// is sent. Recorded once per <paramref name="entryId"/>: a repeat returns the entry first recorded.
+    /// </summary>
+    public async Task<TimelineEntry> AddInternalEntryAsync(string entryId, TimelineEntryKind kind, string customerId, string? conversationId,
+        Channel channel, string agentId, string contactId, string text, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        if (kind == TimelineEntryKind.Communication)
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), "Internal entries are notes or wrap-ups.");
+        }
+        var entry = new TimelineEntry
+        {
+            Id = entryId,
+            Kind = kind,
+            CustomerId = customerId,
+            ConversationId = conversationId,
+            Channel = channel,
+            Direction = Direction.Outbound,
+            At = Now,
+            Text = Bound(text),
+            AgentId = agentId,
+            ContactId = contactId,
+            Status = "internal",
+        };
+        return await repository.AddEntryAsync(entry, ct) ? entry : (await repository.FindEntryAsync(entryId, ct))?.Value ?? entry;
+    }
+
+    /// <summary>The timeline entry of a call (<see cref="RecordCallAsync"/>): whose call it was and in which case.</summary>
+    public async Task<TimelineEntry?> FindCallEntryAsync(string callId, CancellationToken ct = default) =>
+        (await repository.FindEntryAsync($"call|{callId}", ct))?.Value;
+
     // ------------------------------------------------------------------ voice
 
     /// <summary>

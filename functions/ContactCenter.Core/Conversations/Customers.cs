@@ -145,9 +145,31 @@ public enum Direction
     Internal,
 }
 
-/// <summary>One thing on a customer's timeline: a text, an email, a call, in or out, with its delivery status.</summary>
+/// <summary>What a timeline entry is: something exchanged with the customer, or an agent's internal record of the case.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<TimelineEntryKind>))]
+public enum TimelineEntryKind
+{
+    /// <summary>A text, email or call with the customer.</summary>
+    Communication,
+
+    /// <summary>An agent's internal note on the case: never sent to the customer.</summary>
+    Note,
+
+    /// <summary>An agent's wrap-up of a contact: its disposition code and notes; internal too.</summary>
+    WrapUp,
+}
+
+/// <summary>
+/// One thing on a customer's timeline: a text, an email, a call, in or out, with its delivery status — or an agent's
+/// internal note or wrap-up (<see cref="Kind"/>), which only agents see.
+/// </summary>
 public sealed record TimelineEntry
 {
+    public TimelineEntryKind Kind { get; init; } = TimelineEntryKind.Communication;
+
+    /// <summary>Agents only: never sent to the customer.</summary>
+    public bool Internal => Kind != TimelineEntryKind.Communication;
+
     public required string Id { get; init; }
     public required string CustomerId { get; init; }
     public string? ConversationId { get; init; }

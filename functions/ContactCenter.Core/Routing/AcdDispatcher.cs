@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ContactCenter.Core.Events;
 using ContactCenter.Core.Messaging;
+using ContactCenter.Core.Workspace;
 
 namespace ContactCenter.Core.Routing;
 
@@ -70,9 +71,11 @@ public sealed record AcdWorkOutcome(AcdWork Work, string Summary, IReadOnlyList<
 /// <see cref="AcdService"/>, then asks for the routing it makes possible and schedules the timers it starts (offer expiry,
 /// overflow steps, end of wrap-up) as messages. Nothing scans for due work: every deadline is a scheduled message that
 /// arrives at its time, and every handler is idempotent, so duplicated, late or early messages change nothing wrong.
+/// Each fact that changes what an agent or supervisor sees raises its workspace notification here, once: repeated or
+/// late actions that change nothing notify nothing.
 /// </summary>
 public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessageSender sender, TimeProvider timeProvider,
-    IEnumerable<IContactAssignmentListener>? listeners = null)
+    IEnumerable<IContactAssignmentListener>? listeners = null, WorkspaceNotifier? workspace = null)
 {
     private readonly IContactAssignmentListener[] _listeners = listeners?.ToArray() ?? [];
 
@@ -88,6 +91,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         {
             await ScheduleEscalationAsync(contact, cancellationToken);
             await RequestRoutingAsync([contact.QueueId], cancellationToken);
+            await NotifyAsync(cancellationToken, WorkspaceMessage.Board());
         }
         return contact;
     }
@@ -95,6 +99,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     public async Task<AgentState> SetPresenceAsync(string agentId, Presence presence, CancellationToken cancellationToken = default)
     {
         var agent = await acd.SetPresenceAsync(agentId, presence, cancellationToken);
+        await NotifyAsync(cancellationToken, WorkspaceMessage.Agent(agent), WorkspaceMessage.Board());
         if (presence == Presence.Available)
         {
             await RequestRoutingAsync(queues.QueueIds, cancellationToken);
@@ -104,7 +109,15 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
 
     public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
+        var before = await BeforeAsync(contactId, cancellationToken);
         var contact = await acd.AcceptAsync(agentId, contactId, cancellationToken);
+        if (before is { Status: ContactStatus.Offered } && before.OfferedTo == agentId && contact.Status == ContactStatus.Assigned)
+        {
+            await NotifyAsync(cancellationToken,
+                WorkspaceMessage.OfferWithdrawn(agentId, new OfferWithdrawnNotice(contactId, OfferWithdrawnReasons.Accepted)),
+                WorkspaceMessage.ContactAssigned(agentId, WorkspaceNotifier.AssignedOf(contact)));
+            await NotifyAgentAsync(agentId, cancellationToken);
+        }
         foreach (var listener in _listeners)
         {
             // Repeated accepts reach the listeners again; they are idempotent (the channel connects once).
@@ -117,25 +130,76 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
 
     public async Task<ContactState> DeclineAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
+        var before = await BeforeAsync(contactId, cancellationToken);
         var contact = await acd.DeclineAsync(agentId, contactId, cancellationToken);
+        if (before is { Status: ContactStatus.Offered } && before.OfferedTo == agentId && contact.OfferedTo != agentId)
+        {
+            await NotifyAsync(cancellationToken, WorkspaceMessage.OfferWithdrawn(agentId, new OfferWithdrawnNotice(contactId, OfferWithdrawnReasons.Declined)));
+            await NotifyAgentAsync(agentId, cancellationToken);
+        }
         await AfterReturnAsync(contact, cancellationToken);
         await RequestRoutingAsync(queues.QueueIds, cancellationToken);
         return contact;
     }
 
-    public async Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
+    public Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default) =>
+        CompleteAsync(agentId, contactId, null, cancellationToken);
+
+    /// <summary>Completes with the agent's wrap-up (already validated against the queue's disposition codes).</summary>
+    public async Task<ContactState> CompleteAsync(string agentId, string contactId, WrapUpDetails? wrapUp, CancellationToken cancellationToken = default)
     {
-        var contact = await acd.CompleteAsync(agentId, contactId, cancellationToken);
+        var before = await BeforeAsync(contactId, cancellationToken);
+        var contact = await acd.CompleteAsync(agentId, contactId, wrapUp, cancellationToken);
         var agent = await acd.GetAgentAsync(agentId, cancellationToken);
+        if (before is { Status: ContactStatus.Assigned } && contact.Status == ContactStatus.Completed)
+        {
+            await NotifyAsync(cancellationToken, WorkspaceMessage.ContactEnded(agentId, new ContactEndedNotice(contactId)), WorkspaceMessage.Agent(agent));
+        }
         // Wrap-up ends with time, not with a write: the routing it allows is scheduled for its end.
         await RequestRoutingAsync(queues.QueueIds, cancellationToken, agent.IsInWrapUp(timeProvider.GetUtcNow()) ? agent.WrapUpUntil : null);
         return contact;
+    }
+
+    /// <summary>A supervisor gives a contact to a named agent (see <see cref="AcdService.ReassignAsync"/>); the new offer expires like any other.</summary>
+    public async Task<ReassignResult> ReassignAsync(string contactId, string agentId, CancellationToken cancellationToken = default)
+    {
+        var result = await acd.ReassignAsync(contactId, agentId, cancellationToken);
+        if (result.Offer is { } offer)
+        {
+            await ScheduleExpiryAsync(offer, cancellationToken);
+            // The previous agent loses an offer (withdrawn) or a contact in hand (ended); the new one gets the offer.
+            var fromPrevious = result.WithdrawnFrom is not { } previous ? null
+                : result.PreviousStatus == ContactStatus.Offered
+                    ? WorkspaceMessage.OfferWithdrawn(previous, new OfferWithdrawnNotice(contactId, OfferWithdrawnReasons.Reassigned))
+                    : WorkspaceMessage.ContactEnded(previous, new ContactEndedNotice(contactId));
+            var offered = WorkspaceMessage.Offer(offer.AgentId, WorkspaceNotifier.OfferOf(offer, result.Contact));
+            await NotifyAsync(cancellationToken, fromPrevious is null ? [offered, WorkspaceMessage.Board()] : [fromPrevious, offered, WorkspaceMessage.Board()]);
+            if (result.WithdrawnFrom is not null)
+            {
+                await RequestRoutingAsync(queues.QueueIds, cancellationToken); // the previous agent has room again
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Changes an agent's skills and routes the queues whose contacts they may now serve.</summary>
+    public async Task<SkillsChanged> SetSkillsAsync(string agentId, IReadOnlyDictionary<string, int> skills, CancellationToken cancellationToken = default)
+    {
+        var changed = await acd.SetSkillsAsync(agentId, skills, cancellationToken);
+        await NotifyAsync(cancellationToken, WorkspaceMessage.Agent(changed.Agent), WorkspaceMessage.Board());
+        await RequestRoutingAsync(changed.QueuesToRoute, cancellationToken);
+        return changed;
     }
 
     public async Task<ContactState> AbandonAsync(string contactId, CancellationToken cancellationToken = default)
     {
         var before = await acd.GetContactAsync(contactId, cancellationToken);
         var contact = await acd.AbandonAsync(contactId, cancellationToken);
+        if (before.Status is ContactStatus.Queued or ContactStatus.Offered && contact.Status == ContactStatus.Abandoned)
+        {
+            // The customer left: the agent it was offered to (if any) drops the offer, supervisors the waiting line.
+            await NotifyAsync(cancellationToken, WorkspaceMessage.ContactEnded(before.OfferedTo, new ContactEndedNotice(contactId)));
+        }
         if (before.OfferedTo is not null && contact.Status == ContactStatus.Abandoned)
         {
             await RequestRoutingAsync(queues.QueueIds, cancellationToken); // the agent it was offered to is free again
@@ -169,6 +233,8 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         var overdue = await acd.ExpireOverdueOffersAsync(SweepGrace, cancellationToken);
         if (overdue.Count > 0)
         {
+            // The sweep does not say whose offers they were: agents learn of it from their offer's own deadline.
+            await NotifyAsync(cancellationToken, WorkspaceMessage.Board());
             await RequestRoutingAsync(queues.QueueIds, cancellationToken);
         }
         return overdue.Count;
@@ -179,17 +245,30 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         var offers = await acd.RouteQueueAsync(queueId, cancellationToken: cancellationToken);
         foreach (var offer in offers)
         {
-            var work = new AcdWork(AcdWorkKind.ExpireOffer, offer.QueueId, offer.ContactId, offer.AgentId, offer.ExpiresAt);
-            await SendAsync(work, offer.ExpiresAt, $"expire|{offer.ContactId}|{offer.AgentId}|{Ticks(offer.ExpiresAt)}", cancellationToken);
+            await ScheduleExpiryAsync(offer, cancellationToken);
+            if (workspace is not null && await BeforeAsync(offer.ContactId, cancellationToken) is { } contact)
+            {
+                await NotifyAsync(cancellationToken, WorkspaceMessage.Offer(offer.AgentId, WorkspaceNotifier.OfferOf(offer, contact)));
+            }
+        }
+        if (offers.Count > 0)
+        {
+            await NotifyAsync(cancellationToken, WorkspaceMessage.Board());
         }
         return offers;
     }
 
+    private Task ScheduleExpiryAsync(OfferMade offer, CancellationToken cancellationToken) =>
+        SendAsync(new AcdWork(AcdWorkKind.ExpireOffer, offer.QueueId, offer.ContactId, offer.AgentId, offer.ExpiresAt), offer.ExpiresAt,
+            $"expire|{offer.ContactId}|{offer.AgentId}|{Ticks(offer.ExpiresAt)}", cancellationToken);
+
     private async Task<AcdWorkOutcome> ExpireOfferAsync(AcdWork work, CancellationToken cancellationToken)
     {
         ContactState contact;
+        ContactState? before;
         try
         {
+            before = await BeforeAsync(work.ContactId!, cancellationToken);
             contact = await acd.ExpireOfferAsync(work.AgentId!, work.ContactId!, cancellationToken);
         }
         catch (Exception ex) when (ex is UnknownContactException or UnknownAgentException)
@@ -206,6 +285,11 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         if (contact.Status != ContactStatus.Queued)
         {
             return new AcdWorkOutcome(work, $"offer already settled: contact is {contact.Status.ToString().ToLowerInvariant()}", []);
+        }
+        if (before is { Status: ContactStatus.Offered } && before.OfferedTo == work.AgentId)
+        {
+            await NotifyAsync(cancellationToken, WorkspaceMessage.OfferWithdrawn(work.AgentId!, new OfferWithdrawnNotice(contact.Id, OfferWithdrawnReasons.Expired)), WorkspaceMessage.Board());
+            await NotifyAgentAsync(work.AgentId!, cancellationToken);
         }
         await AfterReturnAsync(contact, cancellationToken);
         // This queue is routed here, in its session; the agent, now free, may be wanted by the others.
@@ -243,6 +327,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         if (contact.QueueId != work.QueueId)
         {
             await RequestRoutingAsync([contact.QueueId], cancellationToken);
+            await NotifyAsync(cancellationToken, WorkspaceMessage.Board());
             return new AcdWorkOutcome(work, $"moved to queue {contact.QueueId}", []);
         }
         // Relaxed skills may let agents of this queue take it now.
@@ -267,6 +352,45 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
             await SendAsync(work, due, $"escalate|{contact.Id}|{contact.QueueId}|{Ticks(due)}", cancellationToken);
         }
     }
+
+    /// <summary>The contact before an action, read only when notifications are on: it tells a change from a repeat.</summary>
+    private async Task<ContactState?> BeforeAsync(string contactId, CancellationToken cancellationToken)
+    {
+        if (workspace is null)
+        {
+            return null;
+        }
+        try
+        {
+            return await acd.GetContactAsync(contactId, cancellationToken);
+        }
+        catch (UnknownContactException)
+        {
+            return null;
+        }
+    }
+
+    private async Task NotifyAgentAsync(string agentId, CancellationToken cancellationToken)
+    {
+        if (workspace is null)
+        {
+            return;
+        }
+        AgentState agent;
+        try
+        {
+            agent = await acd.GetAgentAsync(agentId, cancellationToken);
+        }
+        catch (UnknownAgentException)
+        {
+            return;
+        }
+        await NotifyAsync(cancellationToken, WorkspaceMessage.Agent(agent), WorkspaceMessage.Board());
+    }
+
+    /// <summary>Never throws for a publisher: the notifier reports failures and the ACD action stands.</summary>
+    private Task NotifyAsync(CancellationToken cancellationToken, params WorkspaceMessage[] messages) =>
+        workspace?.PublishAsync(messages, cancellationToken) ?? Task.CompletedTask;
 
     private async Task RequestRoutingAsync(IEnumerable<string> queueIds, CancellationToken cancellationToken, DateTimeOffset? at = null)
     {

@@ -7,8 +7,11 @@ using ContactCenter.Core.State;
 
 namespace ContactCenter.Core.Routing;
 
-/// <summary>One place in a queue. The channel is a copy from the contact (null on entries written before it was kept).</summary>
-internal sealed record QueueEntry(string ContactId, Channel? Channel);
+/// <summary>
+/// One place in a queue. The channel is a copy from the contact (null on entries written before it was kept); when the
+/// contact first queued is read back from the row key.
+/// </summary>
+internal sealed record QueueEntry(string ContactId, Channel? Channel, DateTimeOffset? EnqueuedAt = null);
 
 /// <summary>A value read from the store with the ETag to write it back conditionally.</summary>
 public sealed record Versioned<T>(T Value, string ETag);
@@ -184,7 +187,7 @@ internal sealed class AcdRepository(IStateStore store)
         {
             if (entity.GetString("ContactId") is { } contactId)
             {
-                yield return new QueueEntry(contactId, Enum.TryParse<Channel>(entity.GetString("Channel"), out var channel) ? channel : null);
+                yield return new QueueEntry(contactId, Enum.TryParse<Channel>(entity.GetString("Channel"), out var channel) ? channel : null, EnqueuedAtOf(entity.RowKey));
             }
         }
     }
@@ -195,6 +198,16 @@ internal sealed class AcdRepository(IStateStore store)
     /// </summary>
     internal static string QueueRowKey(ContactState contact) => string.Create(CultureInfo.InvariantCulture,
         $"{9999 - Math.Clamp(contact.Priority, 0, 9999):D4}|{contact.EnqueuedAt.UtcTicks:D19}|{StateKeys.ToSafeKey(contact.Id)}");
+
+    /// <summary>The arrival time in a <see cref="QueueRowKey"/> ("pppp|ticks|id").</summary>
+    private static DateTimeOffset? EnqueuedAtOf(string rowKey)
+    {
+        var parts = rowKey.Split('|', 3);
+        return parts.Length == 3 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
+    }
 
     private static string QueuePartition(string queueId) => StateKeys.ToSafeKey(queueId);
 

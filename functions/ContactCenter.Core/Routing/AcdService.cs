@@ -71,7 +71,7 @@ public sealed class StaticQueueCatalog(IEnumerable<QueueDefinition> queues) : IQ
 /// contact twice or lose a contact: a contact's own record is the single source of truth for where it is, and an
 /// agent's record for what the agent holds.
 /// </summary>
-public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProvider timeProvider)
+public sealed partial class AcdService(IStateStore store, IQueueCatalog queues, TimeProvider timeProvider)
 {
     private const int MaxAttempts = 20;
     private const int HeadWindow = 200;
@@ -232,7 +232,7 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
         await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.Any(a => a.ContactId == contactId) ? current : current with
         {
             Offer = current.Offer?.ContactId == contactId ? null : current.Offer,
-            Assignments = [.. current.Assignments, new Assignment(contactId, contact.Channel, contact.QueueId)],
+            Assignments = [.. current.Assignments, new Assignment(contactId, contact.Channel, contact.QueueId) { CustomerId = contact.CustomerId, AssignedAt = contact.AnsweredAt ?? now }],
             MissedOffers = 0,
             LastWorkAt = now,
         }, cancellationToken);
@@ -289,7 +289,14 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
         ReturnToQueueAsync(agentId, contactId, expired: true, cancellationToken);
 
     /// <summary>The agent finished: capacity is freed after the queue's wrap-up time.</summary>
-    public async Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
+    public Task<ContactState> CompleteAsync(string agentId, string contactId, CancellationToken cancellationToken = default) =>
+        CompleteAsync(agentId, contactId, null, cancellationToken);
+
+    /// <summary>
+    /// The agent finished: capacity is freed after the queue's wrap-up time. <paramref name="details"/> (validated by the
+    /// caller against the queue's codes) is stored with the contact; a repeated complete keeps the first one.
+    /// </summary>
+    public async Task<ContactState> CompleteAsync(string agentId, string contactId, WrapUpDetails? details, CancellationToken cancellationToken = default)
     {
         var now = timeProvider.GetUtcNow();
         var completedHere = false;
@@ -299,7 +306,13 @@ public sealed class AcdService(IStateStore store, IQueueCatalog queues, TimeProv
             return current.Status switch
             {
                 ContactStatus.Completed when current.AgentId == agentId => null,
-                ContactStatus.Assigned when current.AgentId == agentId => current with { Status = ContactStatus.Completed, EndedAt = now },
+                ContactStatus.Assigned when current.AgentId == agentId => current with
+                {
+                    Status = ContactStatus.Completed,
+                    EndedAt = now,
+                    Disposition = details?.Disposition,
+                    WrapUpNotes = details?.Notes,
+                },
                 _ => throw new StaleActionException($"Contact {contactId} is not assigned to {agentId}: it is {current.Status.ToString().ToLowerInvariant()}."),
             };
         }, cancellationToken);

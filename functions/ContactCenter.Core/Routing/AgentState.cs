@@ -1,7 +1,14 @@
 namespace ContactCenter.Core.Routing;
 
-/// <summary>One piece of work an agent is handling.</summary>
-public sealed record Assignment(string ContactId, Channel Channel, string QueueId);
+/// <summary>
+/// One piece of work an agent is handling. The customer and the time it was taken are copied from the contact, so the
+/// agent's inbox is read from the agent's own row (null on assignments made before they were kept).
+/// </summary>
+public sealed record Assignment(string ContactId, Channel Channel, string QueueId)
+{
+    public string? CustomerId { get; init; }
+    public DateTimeOffset? AssignedAt { get; init; }
+}
 
 /// <summary>The offer an agent is considering; at most one at a time.</summary>
 public sealed record PendingOffer(string ContactId, Channel Channel, string QueueId, DateTimeOffset ExpiresAt);

@@ -38,6 +38,10 @@ public sealed record ContactState
     /// <summary>Agents who declined or let an offer of this contact expire: tried last.</summary>
     public IReadOnlyList<string> DeclinedBy { get; init; } = [];
 
+    /// <summary>The agent's wrap-up: a disposition code of the queue's and notes (set when the contact is completed).</summary>
+    public string? Disposition { get; init; }
+    public string? WrapUpNotes { get; init; }
+
     /// <summary>Why the latest offer went to its agent.</summary>
     public RoutingDecision? LastDecision { get; init; }
 

@@ -38,6 +38,9 @@ public sealed record QueueDefinition
 
     /// <summary>What happens as a contact's wait grows, in order of <see cref="OverflowRule.After"/>.</summary>
     public IReadOnlyList<OverflowRule> Overflow { get; init; } = [];
+
+    /// <summary>The codes an agent picks from at wrap-up (the global list, then the queue's own); when any, one is required.</summary>
+    public IReadOnlyList<DispositionCode> Dispositions { get; init; } = [];
 }
 
 /// <summary>

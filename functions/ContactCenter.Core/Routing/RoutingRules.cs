@@ -19,6 +19,9 @@ public sealed class RulesValidationException(IReadOnlyList<RulesError> errors)
 /// <summary>A validated, versioned set of queue definitions.</summary>
 public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefinition> Queues)
 {
+    /// <summary>The disposition codes every queue offers (each queue's <see cref="QueueDefinition.Dispositions"/> includes them).</summary>
+    public IReadOnlyList<DispositionCode> Dispositions { get; init; } = [];
+
     /// <summary>
     /// Parses and validates a rules file (JSON; comments and trailing commas allowed). Unknown properties are errors,
     /// so a typo cannot silently drop a setting. Throws <see cref="RulesValidationException"/> listing every problem.
@@ -33,11 +36,12 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
 
         protected override RoutingRules? Read(JsonElement root)
         {
-            if (!Object(root, "", ["version", "queues", "description"]))
+            if (!Object(root, "", ["version", "queues", "description", "dispositions"]))
             {
                 return null;
             }
             var version = Int(root, "", "version", 1, int.MaxValue, required: true) ?? 0;
+            _global = DispositionList(root, "", []);
             var queues = new List<QueueDefinition>();
             if (Array(root, "", "queues", required: true) is { } list)
             {
@@ -55,13 +59,83 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
                 }
             }
             CrossCheck(root, queues);
-            return new RoutingRules(version, queues);
+            return new RoutingRules(version, queues) { Dispositions = _global };
         }
+
+        private List<DispositionCode> _global = [];
+
+        /// <summary>
+        /// A "dispositions" list: codes as strings ("resolved") or objects ({"code": "resolved", "label": "Resolved"}).
+        /// A code may appear once, counting the global list that <paramref name="inherited"/> holds for a queue.
+        /// </summary>
+        private List<DispositionCode> DispositionList(JsonElement parent, string at, IReadOnlyList<DispositionCode> inherited)
+        {
+            var codes = new List<DispositionCode>(inherited);
+            if (Array(parent, at, "dispositions") is not { } list)
+            {
+                return codes;
+            }
+            if (list.GetArrayLength() > MaxDispositions)
+            {
+                Error($"{at}/dispositions", $"At most {MaxDispositions} disposition codes are allowed here.");
+            }
+            var i = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var p = $"{at}/dispositions/{i++}";
+                string? code;
+                string? label = null;
+                if (item.ValueKind == JsonValueKind.String)
+                {
+                    code = item.GetString()!.Trim();
+                }
+                else if (item.ValueKind == JsonValueKind.Object)
+                {
+                    if (!Object(item, p, ["code", "label"]))
+                    {
+                        continue;
+                    }
+                    code = String(item, p, "code", required: true);
+                    label = String(item, p, "label");
+                    if (label is { Length: > 100 })
+                    {
+                        Error($"{p}/label", "A disposition label is at most 100 characters.");
+                    }
+                    p += "/code";
+                }
+                else
+                {
+                    Error(p, $"A disposition is a code string or an object with 'code' and 'label', not {Describe(item)}.");
+                    continue;
+                }
+                if (code is null)
+                {
+                    continue;
+                }
+                if (!QueueId().IsMatch(code))
+                {
+                    Error(p, $"Disposition code '{code}' must be 1-64 lower-case letters, digits, '-' or '_', starting with a letter or digit.");
+                }
+                else if (codes.Any(c => c.Code == code))
+                {
+                    Error(p, inherited.Any(c => c.Code == code)
+                        ? $"Disposition code '{code}' is already in the global list, which every queue offers."
+                        : $"Disposition code '{code}' is listed twice.");
+                }
+                else
+                {
+                    codes.Add(new DispositionCode(code, label ?? code));
+                }
+            }
+            return codes;
+        }
+
+        private const int MaxDispositions = 100;
 
         private QueueDefinition? Queue(JsonElement queue, string at)
         {
             if (!Object(queue, at, ["id", "name", "requiredSkills", "policy", "priority", "offerTimeoutSeconds", "wrapUpSeconds",
-                    "stickyAgentSeconds", "maxMissedOffers", "maxWaitSeconds", "businessHours", "overflow"]))
+                    "stickyAgentSeconds", "maxMissedOffers", "maxWaitSeconds", "businessHours", "overflow", "dispositions"]))
             {
                 return null;
             }
@@ -106,6 +180,7 @@ public sealed partial record RoutingRules(int Version, IReadOnlyList<QueueDefini
                 MaxWait = maxWait is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Hours = Hours(queue, at),
                 Overflow = overflow,
+                Dispositions = DispositionList(queue, at, _global),
             };
         }
 

@@ -48,5 +48,8 @@ public static class TableNames
     /// <summary>Email threading: a partition per Message-ID (or subject token) we know, naming its conversation.</summary>
     public const string EmailThreads = "EmailThreads";
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts, EmailThreads];
+    /// <summary>The audit trail of workspace changes: a partition per UTC day, rows in time order.</summary>
+    public const string Audit = "Audit";
+
+    public static IReadOnlyList<string> All { get; } = [Audit, InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts, EmailThreads];
 }

@@ -34,7 +34,6 @@ public static class AcdApi
         app.MapHttpFunction(AcdFunctions.Agent, context => Guarded(context, AgentAsync));
         app.MapHttpFunction(AcdFunctions.AgentPresence, context => Guarded(context, PresenceAsync));
         app.MapHttpFunction(AcdFunctions.AgentOffer, context => Guarded(context, OfferDecisionAsync));
-        app.MapHttpFunction(AcdFunctions.AgentContactComplete, context => Guarded(context, CompleteAsync));
         return app;
     }
 
@@ -157,12 +156,6 @@ public static class AcdApi
             "decline" => await Dispatcher(context).DeclineAsync(agentId, contactId, context.RequestAborted),
             var other => throw new ArgumentException($"'{other}' is not a decision; use accept or decline."),
         };
-        return TypedResults.Json(new ContactView(contact, null, null, null), ApiJsonContext.Default.ContactView);
-    }
-
-    private static async Task<IResult> CompleteAsync(HttpContext context, AcdService acd)
-    {
-        var contact = await Dispatcher(context).CompleteAsync(Route(context, "agentId"), Route(context, "contactId"), context.RequestAborted);
         return TypedResults.Json(new ContactView(contact, null, null, null), ApiJsonContext.Default.ContactView);
     }
 

@@ -1,6 +1,7 @@
 using ContactCenter.Core.Conversations;
 using ContactCenter.Core.Routing;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Security;
 
 namespace ContactCenter.Functions.Conversations;
 
@@ -104,11 +105,11 @@ public static class ConversationApi
         {
             return problem;
         }
+        // The signed-in agent replies unless the body names another (which only supervisors may).
+        request = request! with { AgentId = string.IsNullOrWhiteSpace(request.AgentId) ? context.GetWorkspaceUser().AgentId : request.AgentId };
+        context.RequireActingAs(request.AgentId!);
+        await context.RequireAssignedConversationAsync(Route(context, "conversationId"));
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request!.AgentId))
-        {
-            errors["agentId"] = ["Say which agent replies."];
-        }
         if (string.IsNullOrWhiteSpace(request.Text))
         {
             errors["text"] = ["A reply needs text."];
@@ -133,8 +134,11 @@ public static class ConversationApi
         return TypedResults.Json(entry, ApiJsonContext.Default.TimelineEntry, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ResolveAsync(HttpContext context, ConversationService service) =>
-        TypedResults.Json(await service.ResolveAsync(Route(context, "conversationId"), context.RequestAborted), ApiJsonContext.Default.ConversationRecord);
+    private static async Task<IResult> ResolveAsync(HttpContext context, ConversationService service)
+    {
+        await context.RequireAssignedConversationAsync(Route(context, "conversationId"));
+        return TypedResults.Json(await service.ResolveAsync(Route(context, "conversationId"), context.RequestAborted), ApiJsonContext.Default.ConversationRecord);
+    }
 
     private static async Task<IResult> ViewAsync(ConversationService service, CustomerRecord customer, CancellationToken ct)
     {

@@ -5,23 +5,25 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Routing;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Security;
 using Microsoft.Extensions.Options;
 
 namespace ContactCenter.Functions.Conversations;
 
-/// <summary>Customers, their timelines and cases over HTTP, and the queue that sends replies.</summary>
+/// <summary>
+/// Customers, their timelines and cases over HTTP (workspace functions: any signed-in agent reads them; replying to
+/// or resolving a case also needs it assigned to the caller, checked in the handler), and the queue that sends replies.
+/// </summary>
 public static class ConversationFunctions
 {
-    private const string Key = "function";
-
-    public static readonly FunctionDefinition Customers = new("Customers", new HttpTrigger("customers", ["get"], Key));
-    public static readonly FunctionDefinition Customer = new("Customer", new HttpTrigger("customers/{customerId}", ["get"], Key));
-    public static readonly FunctionDefinition CustomerIdentities = new("CustomerIdentities", new HttpTrigger("customers/{customerId}/identities", ["post"], Key));
-    public static readonly FunctionDefinition CustomerMerge = new("CustomerMerge", new HttpTrigger("customers/{customerId}/merge", ["post"], Key));
-    public static readonly FunctionDefinition CustomerTimeline = new("CustomerTimeline", new HttpTrigger("customers/{customerId}/timeline", ["get"], Key));
-    public static readonly FunctionDefinition Conversation = new("Conversation", new HttpTrigger("conversations/{conversationId}", ["get"], Key));
-    public static readonly FunctionDefinition ConversationReplies = new("ConversationReplies", new HttpTrigger("conversations/{conversationId}/replies", ["post"], Key));
-    public static readonly FunctionDefinition ConversationResolve = new("ConversationResolve", new HttpTrigger("conversations/{conversationId}/resolve", ["post"], Key));
+    public static readonly FunctionDefinition Customers = new("Customers", new HttpTrigger("customers", ["get"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition Customer = new("Customer", new HttpTrigger("customers/{customerId}", ["get"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition CustomerIdentities = new("CustomerIdentities", new HttpTrigger("customers/{customerId}/identities", ["post"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition CustomerMerge = new("CustomerMerge", new HttpTrigger("customers/{customerId}/merge", ["post"])) { Access = WorkspaceAccess.Supervisor };
+    public static readonly FunctionDefinition CustomerTimeline = new("CustomerTimeline", new HttpTrigger("customers/{customerId}/timeline", ["get"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition Conversation = new("Conversation", new HttpTrigger("conversations/{conversationId}", ["get"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition ConversationReplies = new("ConversationReplies", new HttpTrigger("conversations/{conversationId}/replies", ["post"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition ConversationResolve = new("ConversationResolve", new HttpTrigger("conversations/{conversationId}/resolve", ["post"])) { Access = WorkspaceAccess.AnyAgent };
 
     /// <summary>Replies and acknowledgements, sent by the channel's provider; retried until sent, dead-lettered (kept) if never.</summary>
     public static readonly FunctionDefinition OutboundMessages = new("OutboundMessages", new ServiceBusTrigger(QueueNames.OutboundMessages));

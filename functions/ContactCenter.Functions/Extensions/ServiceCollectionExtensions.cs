@@ -21,6 +21,7 @@ using ContactCenter.Functions.Local;
 using ContactCenter.Functions.Local.CallAutomation;
 using ContactCenter.Functions.Local.Messaging;
 using ContactCenter.Functions.Outbound;
+using ContactCenter.Functions.Security;
 using ContactCenter.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
@@ -70,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IQueueCatalog>(provider => provider.GetRequiredService<RoutingRulesCatalog>());
         services.AddSingleton<AcdService>();
         services.AddSingleton<AcdDispatcher>();
+        services.AddSingleton<ContactCenter.Core.Workspace.AgentWorkspace>();
         services.AddSingleton<AcdRoutingFunction>();
         services.AddSingleton<OfferSweepFunction>();
         services.AddSingleton<RoutingRulesStore>();
@@ -91,6 +93,8 @@ public static class ServiceCollectionExtensions
         services.AddSmsChannel(configuration);
         services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
+        services.AddWorkspaceSecurity(configuration, hosting);
+        Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
 
         if (hosting.Mode == HostingMode.Local)
         {

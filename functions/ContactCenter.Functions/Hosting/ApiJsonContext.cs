@@ -32,6 +32,15 @@ namespace ContactCenter.Functions.Hosting;
 [JsonSerializable(typeof(ContactCenter.Core.Conversations.ConversationRecord))]
 [JsonSerializable(typeof(ContactCenter.Core.Conversations.TimelineEntry))]
 [JsonSerializable(typeof(ContactCenter.Core.Routing.ErlangCResult))]
+[JsonSerializable(typeof(Acd.CompleteRequest))]
+[JsonSerializable(typeof(Acd.NoteRequest))]
+[JsonSerializable(typeof(Acd.InboxView))]
+[JsonSerializable(typeof(Acd.DispositionsView))]
+[JsonSerializable(typeof(Acd.ReassignRequest))]
+[JsonSerializable(typeof(Acd.SkillsRequest))]
+[JsonSerializable(typeof(Acd.ReassignView))]
+[JsonSerializable(typeof(Acd.SkillsView))]
+[JsonSerializable(typeof(ContactCenter.Core.Routing.SupervisorBoard))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;
 
 /// <summary>Reads a JSON request body, turning every way it can be wrong into a 400 problem+json answer.</summary>

@@ -80,3 +80,19 @@ public sealed record TimerTrigger(string Schedule, bool RunOnStartup = false, st
         }
     }
 }
+
+/// <summary>
+/// Azure SignalR Service output binding (extension bundle): the handler returns signalRMessages in Outputs[Name], each
+/// <c>{userId | groupName, target, arguments}</c>. The connection is the app setting named by
+/// <see cref="ConnectionSetting"/> (a connection string) or, identity-based, its <c>__serviceUri</c> variant.
+/// </summary>
+public sealed record SignalROutput(string Name, string HubName) : FunctionBinding("signalR", "out", Name)
+{
+    public const string ConnectionSetting = "AzureSignalRConnectionString";
+
+    protected override void AddProperties(JsonObject json)
+    {
+        json["hubName"] = HubName;
+        json["connectionStringSetting"] = ConnectionSetting;
+    }
+}

@@ -36,6 +36,26 @@ public sealed partial record FunctionDefinition
 
     public bool IsHttp => Trigger is HttpTrigger;
 
+    /// <summary>
+    /// For workspace functions: who may call, checked by the app on the caller's bearer token (and every change
+    /// audited). Null for system functions, which the Functions host guards with function keys. A workspace
+    /// function's HTTP trigger must be anonymous to the host: agents' browsers cannot hold function keys.
+    /// </summary>
+    public Security.WorkspaceAccess? Access
+    {
+        get => _access;
+        init
+        {
+            if (value is not null && Trigger is not HttpTrigger { AuthLevel: "anonymous" })
+            {
+                throw new ArgumentException($"Function '{Name}' declares workspace access, so its trigger must be an anonymous HTTP trigger (the bearer token authenticates).", nameof(Access));
+            }
+            _access = value;
+        }
+    }
+
+    private readonly Security.WorkspaceAccess? _access;
+
     /// <summary>Where the handler serves it: the forwarded HTTP path, or the host's POST /{Name} invocation path.</summary>
     public string HandlerPath => Trigger is HttpTrigger http ? $"/{FunctionAppLayout.HttpRoutePrefix}/{http.Route}" : $"/{Name}";
 

@@ -25,6 +25,12 @@ public static class FunctionEndpoints
     {
         var trigger = function.Trigger as HttpTrigger
             ?? throw new ArgumentException($"Function {function.Name} is not HTTP-triggered.", nameof(function));
+        // Workspace functions all pass the same authentication, authorization and audit, declared by their Access.
+        if (function.Access is { } access)
+        {
+            var inner = handler;
+            handler = context => Security.WorkspaceEndpoint.InvokeAsync(context, function, access, inner);
+        }
         return app.MapMethods(function.HandlerPath, trigger.Methods.Select(m => m.ToUpperInvariant()), async context =>
             {
                 var result = await handler(context);

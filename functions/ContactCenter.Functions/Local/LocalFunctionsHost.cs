@@ -42,10 +42,12 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     private HttpClient? _http;
     private long _pending;
     private long _delivered;
+    private readonly ILocalSignalRBinding? _signalR;
 
     public LocalFunctionsHost(IReadOnlyList<FunctionDefinition> functions, IServer server, IHostApplicationLifetime lifetime,
-        IOptions<LocalHostOptions> options, TimeProvider timeProvider, ILogger<LocalFunctionsHost> logger)
+        IOptions<LocalHostOptions> options, TimeProvider timeProvider, ILogger<LocalFunctionsHost> logger, ILocalSignalRBinding? signalR = null)
     {
+        _signalR = signalR;
         _functions = functions;
         _server = server;
         _lifetime = lifetime;
@@ -393,6 +395,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
                 _logger.LogInformation("[{FunctionName}] {Line}", function.Name, line);
             }
             RouteOutputs(function, body);
+            await RouteSignalROutputsAsync(function, body, cancellationToken);
         }
         return (response.StatusCode, body);
     }
@@ -411,6 +414,25 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
             {
                 var body = message is JsonValue v && v.TryGetValue<string>(out var text) ? text : message!.ToJsonString();
                 SendToQueue(output.QueueName, body);
+            }
+        }
+    }
+
+    /// <summary>What the SignalR output binding does: a failure fails the invocation, so the message is retried.</summary>
+    private async Task RouteSignalROutputsAsync(FunctionDefinition function, InvocationResponse response, CancellationToken cancellationToken)
+    {
+        foreach (var output in function.Outputs.OfType<SignalROutput>())
+        {
+            if (_signalR is not null && response.Outputs.TryGetValue(output.Name, out var value) && value is not null)
+            {
+                try
+                {
+                    await _signalR.DeliverAsync(output.HubName, value, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not HttpRequestException)
+                {
+                    throw new HttpRequestException($"SignalR output of {function.Name} failed: {ex.Message}", ex);
+                }
             }
         }
     }
@@ -446,3 +468,9 @@ public sealed record DeadLetter(string Source, string MessageId, string Body, st
 /// <param name="NextScheduledAt">When the earliest of them is due.</param>
 public sealed record LocalHostSnapshot(Dictionary<string, int> QueueDepths, long InFlight, long Delivered, int DeadLettered,
     Dictionary<string, DateTimeOffset> TimersDueAt, int Scheduled, DateTimeOffset? NextScheduledAt);
+
+/// <summary>Local mode's player of the SignalR output binding (SignalR Service REST API, or the local SSE hub).</summary>
+public interface ILocalSignalRBinding
+{
+    Task DeliverAsync(string hubName, JsonNode value, CancellationToken cancellationToken);
+}

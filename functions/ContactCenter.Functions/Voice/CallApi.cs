@@ -4,6 +4,7 @@ using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.Voice;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Security;
 
 namespace ContactCenter.Functions.Voice;
 
@@ -83,10 +84,10 @@ public static class CallApi
         {
             return problem;
         }
-        if (string.IsNullOrWhiteSpace(request!.AgentId))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["agentId"] = ["Say which agent gives the command."] });
-        }
+        // The signed-in agent gives the command unless the body names another (which only supervisors may), on a call of theirs.
+        request = request! with { AgentId = string.IsNullOrWhiteSpace(request.AgentId) ? context.GetWorkspaceUser().AgentId : request.AgentId };
+        context.RequireActingAs(request.AgentId!);
+        await context.RequireAssignedCallAsync(callId);
         var command = new CallCommand(action, request.AgentId) { QueueId = request.QueueId, TargetAgentId = request.TargetAgentId, PhoneNumber = request.PhoneNumber };
         try
         {

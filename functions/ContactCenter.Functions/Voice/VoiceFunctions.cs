@@ -1,12 +1,14 @@
 using ContactCenter.Core.Messaging;
 using ContactCenter.Functions.Hosting;
+using ContactCenter.Functions.Security;
 
 namespace ContactCenter.Functions.Voice;
 
 /// <summary>
 /// The voice functions: ACS events in (Event Grid webhook, Call Automation callbacks), call work in order per call, and
-/// the agents' call controls. HTTP ones take a function key under the Functions host (Event Grid passes it as ?code=),
-/// except the callbacks, which prove themselves.
+/// the agents' call controls. The webhook takes a function key under the Functions host (Event Grid passes it as ?code=);
+/// the callbacks prove themselves; the agents' call views and controls are workspace functions (bearer token; a
+/// command also needs the call assigned to the caller, checked in the handler).
 /// </summary>
 public static class VoiceFunctions
 {
@@ -24,8 +26,8 @@ public static class VoiceFunctions
     /// <summary>Work for one call, in a session per call: callback events, announcements, agent commands, voicemail timers.</summary>
     public static readonly FunctionDefinition CallWork = new("CallWork", new ServiceBusTrigger(QueueNames.CallWork, IsSessionsEnabled: true));
 
-    public static readonly FunctionDefinition Call = new("Call", new HttpTrigger("calls/{callId}", ["get"], Key));
-    public static readonly FunctionDefinition CallCommand = new("CallCommand", new HttpTrigger("calls/{callId}/{action}", ["post"], Key));
+    public static readonly FunctionDefinition Call = new("Call", new HttpTrigger("calls/{callId}", ["get"])) { Access = WorkspaceAccess.AnyAgent };
+    public static readonly FunctionDefinition CallCommand = new("CallCommand", new HttpTrigger("calls/{callId}/{action}", ["post"])) { Access = WorkspaceAccess.AnyAgent };
 
     public static IReadOnlyList<FunctionDefinition> All { get; } = [AcsEventGridWebhook, CallEvents, CallWork, Call, CallCommand];
 }

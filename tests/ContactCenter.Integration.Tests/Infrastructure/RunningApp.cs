@@ -9,16 +9,49 @@ namespace ContactCenter.Integration.Tests.Infrastructure;
 /// <summary>The real app on real Kestrel (a free loopback port), with an HttpClient pointed at it.</summary>
 public sealed class RunningApp : IAsyncDisposable
 {
+    /// <summary>The identity <see cref="Client"/> signs in as: a supervisor, who may call every workspace route.</summary>
+    public const string DefaultSupervisorId = "test-supervisor";
+
+    private readonly List<HttpClient> _clients = [];
+
     private RunningApp(WebApplication app)
     {
         App = app;
         BaseAddress = new Uri(app.Urls.First());
-        Client = new HttpClient { BaseAddress = BaseAddress };
+        Client = ClientAs(DefaultSupervisorId, supervisor: true);
     }
 
     public WebApplication App { get; }
     public Uri BaseAddress { get; }
+
+    /// <summary>Signed in as a supervisor (local sign-in) when the app signs in locally; without a token otherwise.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client signed in as <paramref name="agentId"/> (a supervisor when asked), with a token valid for a year of the app's time.</summary>
+    public HttpClient ClientAs(string agentId, bool supervisor = false)
+    {
+        var client = AnonymousClient();
+        if (TokenFor(agentId, supervisor) is { } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    /// <summary>A client that sends no token.</summary>
+    public HttpClient AnonymousClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        lock (_clients)
+        {
+            _clients.Add(client);
+        }
+        return client;
+    }
+
+    /// <summary>A local sign-in token minted in-process (long-lived, so tests on virtual time keep it), or null when the app does not sign in locally.</summary>
+    public string? TokenFor(string agentId, bool supervisor = false) =>
+        Services.GetService<ContactCenter.Functions.Security.LocalTokenIssuer>()?.Issue(agentId, supervisor, lifetime: TimeSpan.FromDays(365)).AccessToken;
     public IServiceProvider Services => App.Services;
     public IStateStore Store => Services.GetRequiredService<IStateStore>();
     public LocalFunctionsHost LocalHost => Services.GetRequiredService<LocalFunctionsHost>();
@@ -67,7 +100,10 @@ public sealed class RunningApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
+        lock (_clients)
+        {
+            _clients.ForEach(c => c.Dispose());
+        }
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
     }

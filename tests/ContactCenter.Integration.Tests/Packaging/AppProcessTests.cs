@@ -62,6 +62,8 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
             ["Voice__CallbackSecret"] = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
             ["Acs__Endpoint"] = "https://contoso-acs.communication.azure.com",
             ["Email__SenderAddress"] = "DoNotReply@contoso.com",
+            ["Auth__TenantId"] = FakeOpenIdProvider.TenantId,
+            ["Auth__ClientId"] = FakeOpenIdProvider.ClientId,
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 

@@ -47,8 +47,12 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         var output = await PublishAsync(aot: true);
         var port = AppProcess.FreePort();
         await using var serviceBus = await FakeServiceBusNamespace.StartAsync();
+        await using var entra = await FakeOpenIdProvider.StartAsync();
         await using var app = AppProcess.Start(Path.Combine(output, "ContactCenter.Functions"), new Dictionary<string, string>
         {
+            ["Auth__TenantId"] = FakeOpenIdProvider.TenantId,
+            ["Auth__ClientId"] = FakeOpenIdProvider.ClientId,
+            ["Auth__OpenIdConfigurationUrl"] = entra.ConfigurationUri.AbsoluteUri,
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Storage__ConnectionString"] = AzuriteFixture.ConnectionString,
             ["ServiceBusConnection"] = serviceBus.ConnectionString,
@@ -57,6 +61,8 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             ["Email__SenderAddress"] = "DoNotReply@contoso.com",
         });
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // Workspace routes (the agents') take an Entra ID token in the Native AOT binary too.
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", entra.Token(roles: ["ContactCenter.Supervisor"]));
         await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
         var eventId = "aot-" + Guid.NewGuid().ToString("N");
 
