@@ -76,6 +76,7 @@ public static class ContactCenterApp
         app.MapEmailChannel();
         app.MapOutbound();
         Realtime.RealtimeApi.MapRealtime(app);
+        Teams.TeamsIntegration.MapTeams(app);
 
         if (hosting.Mode == HostingMode.Local)
         {

@@ -1,3 +1,4 @@
+using ContactCenter.Core.Messaging;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.Workspace;
 
@@ -51,8 +52,9 @@ public sealed record TeamsAppOptions(string AppId, string EntityId = TeamsAppOpt
 
 /// <summary>
 /// Tells agents who use Teams about new offers in their Teams activity feed, beside the workspace push. It reads
-/// <c>offer</c> workspace messages (from the <c>workspace-notifications</c> queue, so Graph's latency is never on the
-/// routing path), looks up the agent's Teams user id and sends <see cref="TeamsActivityTypes.OfferReceived"/>.
+/// <c>offer</c> workspace messages (from the <see cref="QueueNames.TeamsNotifications"/> queue, so Graph's latency is
+/// on neither the routing path nor the realtime push), looks up the agent's Teams user id and sends
+/// <see cref="TeamsActivityTypes.OfferReceived"/>.
 /// Never throws: a failed Graph call is reported to <paramref name="onFailure"/> and the offer stands. Offers already
 /// expired and repeats of the same offer (a redelivered queue message) are not sent again by this instance.
 /// </summary>
@@ -138,4 +140,17 @@ public sealed class TeamsOfferNotifier(AcdService acd, ITeamsActivityFeed feed, 
             _sent.Remove(key);
         }
     }
+}
+
+/// <summary>
+/// The workspace publisher that hands offers to Teams: it puts each <c>offer</c> message on the
+/// <see cref="QueueNames.TeamsNotifications"/> queue (one enqueue, like the workspace push) and ignores the rest.
+/// Registered only when Teams notifications are on.
+/// </summary>
+public sealed class TeamsOfferPublisher(IMessageSender sender) : IWorkspacePublisher
+{
+    public Task PublishAsync(WorkspaceMessage message, CancellationToken cancellationToken) =>
+        message.Type == WorkspaceMessageTypes.Offer && message.AgentId is not null
+            ? sender.SendAsync(QueueNames.TeamsNotifications, new OutgoingMessage(message.ToJson()), cancellationToken)
+            : Task.CompletedTask;
 }

@@ -93,6 +93,7 @@ public static class ServiceCollectionExtensions
         services.AddEmailChannel(configuration);
         services.AddOutboundCampaigns(configuration);
         Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
+        Teams.TeamsIntegration.AddTeams(services, configuration);
 
         if (hosting.Mode == HostingMode.Local)
         {
