@@ -40,7 +40,8 @@ internal static class WorkspaceGuard
 
     /// <summary>An optional JSON body: none at all is null, anything else must be JSON of the right shape.</summary>
     public static async Task<(T? Value, IResult? Problem)> OptionalBodyAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class =>
-        context.Request.ContentLength is null or 0 && !context.Request.HasJsonContentType() && context.Request.Headers.TransferEncoding.Count == 0
+        // An empty body is no body, whatever its content type says (clients often send Content-Type with nothing).
+        context.Request.ContentLength == 0 || context.Request.ContentLength is null && !context.Request.HasJsonContentType() && context.Request.Headers.TransferEncoding.Count == 0
             ? (null, null)
             : await JsonBody.ReadAsync(context, type);
 }
