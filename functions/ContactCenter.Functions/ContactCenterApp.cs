@@ -80,6 +80,7 @@ public static class ContactCenterApp
         app.MapAgentWidget();
         app.MapWorkspaceSecurity(hosting);
         Realtime.RealtimeApi.MapRealtime(app);
+        Teams.TeamsIntegration.MapTeams(app);
 
         if (hosting.Mode == HostingMode.Local)
         {

@@ -24,6 +24,9 @@ public static class QueueNames
     /// <summary>Notifications for agents' and supervisors' workspaces, pushed by the WorkspaceNotifications function.</summary>
     public const string WorkspaceNotifications = "workspace-notifications";
 
+    /// <summary>Offers for agents who use Teams, sent to their activity feed by the TeamsNotifications function (only when Teams notifications are on).</summary>
+    public const string TeamsNotifications = "teams-notifications";
+
     /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
     public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting, CallWork];
 

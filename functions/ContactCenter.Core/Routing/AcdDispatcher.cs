@@ -107,6 +107,14 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         return agent;
     }
 
+    /// <summary>The agent's choice of where calls ring; their open workspaces see the change.</summary>
+    public async Task<AgentState> SetRingTargetAsync(string agentId, RingTarget target, CancellationToken cancellationToken = default)
+    {
+        var agent = await acd.SetRingTargetAsync(agentId, target, cancellationToken);
+        await NotifyAsync(cancellationToken, WorkspaceMessage.Agent(agent));
+        return agent;
+    }
+
     public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
         var before = await BeforeAsync(contactId, cancellationToken);

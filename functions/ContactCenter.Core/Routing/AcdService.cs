@@ -16,6 +16,12 @@ public sealed record AgentProfile(string Id, string? Name, IReadOnlyDictionary<s
 {
     /// <summary>Where the agent takes calls: an ACS user ("8:acs:..."), a Teams user ("8:orgid:..."), or an E.164 number.</summary>
     public string? VoiceAddress { get; init; }
+
+    /// <summary>The agent's Entra object id (a GUID) when they use Teams.</summary>
+    public string? TeamsUserId { get; init; }
+
+    /// <summary>Where calls ring; null keeps the agent's current choice.</summary>
+    public RingTarget? RingTarget { get; init; }
 }
 
 /// <summary>An offer the ACD made: the agent has until <see cref="ExpiresAt"/> to accept.</summary>
@@ -92,14 +98,33 @@ public sealed partial class AcdService(IStateStore store, IQueueCatalog queues, 
         {
             throw new ArgumentOutOfRangeException(nameof(profile), "Capacity per channel cannot be negative.");
         }
+        string? teamsUserId = null;
+        if (!string.IsNullOrWhiteSpace(profile.TeamsUserId))
+        {
+            teamsUserId = TeamsIdentity.Normalize(profile.TeamsUserId)
+                ?? throw new ArgumentException($"teamsUserId '{profile.TeamsUserId}' is not a GUID: use the agent's Entra object id.");
+        }
+        if (profile.RingTarget == RingTarget.Teams && teamsUserId is null)
+        {
+            throw new NoTeamsIdentityException(profile.Id);
+        }
         return await UpdateAgentAsync(profile.Id, create: true, current => (current ?? new AgentState { Id = profile.Id, LastWorkAt = timeProvider.GetUtcNow() }) with
         {
             Name = profile.Name,
             VoiceAddress = profile.VoiceAddress,
+            TeamsUserId = teamsUserId,
+            // A kept choice of Teams falls back to the usual address when the Teams identity is removed.
+            RingTarget = teamsUserId is null ? RingTarget.Default : profile.RingTarget ?? current?.RingTarget ?? RingTarget.Default,
             Skills = skills,
             Capacity = new Dictionary<Channel, int>(capacity),
         }, cancellationToken);
     }
+
+    /// <summary>The agent's choice of where calls ring. Teams needs the agent's Teams user id (<see cref="NoTeamsIdentityException"/>).</summary>
+    public Task<AgentState> SetRingTargetAsync(string agentId, RingTarget target, CancellationToken cancellationToken = default) =>
+        UpdateAgentAsync(agentId, create: false, current => current!.RingTarget == target ? current
+            : target == RingTarget.Teams && current.TeamsUserId is null ? throw new NoTeamsIdentityException(agentId)
+            : current with { RingTarget = target }, cancellationToken);
 
     public Task<AgentState> SetPresenceAsync(string agentId, Presence presence, CancellationToken cancellationToken = default) =>
         UpdateAgentAsync(agentId, create: false, current => current!.Presence == presence ? current : current with

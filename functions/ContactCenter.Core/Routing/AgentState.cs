@@ -28,6 +28,13 @@ public sealed record AgentState
 
     /// <summary>Where the agent takes calls: an ACS user ("8:acs:..."), a Teams user ("8:orgid:..."), or an E.164 number.</summary>
     public string? VoiceAddress { get; init; }
+
+    /// <summary>The agent's Microsoft Entra object id, when they use Teams: activity-feed notifications and ringing in Teams.</summary>
+    public string? TeamsUserId { get; init; }
+
+    /// <summary>Which of the agent's identities calls ring; the agent chooses it (see <see cref="CallAddress"/>).</summary>
+    public RingTarget RingTarget { get; init; } = RingTarget.Default;
+
     public Presence Presence { get; init; } = Presence.Offline;
 
     /// <summary>Skill name (lower case) to proficiency 1-10.</summary>
@@ -45,6 +52,13 @@ public sealed record AgentState
 
     public DateTimeOffset? WrapUpUntil { get; init; }
     public int MissedOffers { get; init; }
+
+    /// <summary>
+    /// The address a call rings for this agent: their Teams identity ("8:orgid:&lt;object id&gt;") when they chose Teams,
+    /// else <see cref="VoiceAddress"/>. Null when there is nowhere to ring.
+    /// </summary>
+    public string? CallAddress() =>
+        RingTarget == RingTarget.Teams && TeamsUserId is { Length: > 0 } teamsUserId ? TeamsIdentity.CallAddressOf(teamsUserId) : VoiceAddress;
 
     public int ActiveOn(Channel channel) => Assignments.Count(a => a.Channel == channel);
 
@@ -84,4 +98,33 @@ public sealed record AgentState
     /// <summary>Sum of proficiencies in the skills the contact needs: the best-skill-match score.</summary>
     public int SkillScore(ContactState contact) =>
         contact.RequiredSkills.Sum(r => Skills.TryGetValue(r.Skill, out var level) ? level : 0);
+}
+
+/// <summary>Where an agent's calls ring: the usual <see cref="AgentState.VoiceAddress"/>, or their Teams identity.</summary>
+public enum RingTarget
+{
+    Default,
+    Teams,
+}
+
+/// <summary>A Teams user as the contact center knows it: the Entra object id (a GUID).</summary>
+public static class TeamsIdentity
+{
+    /// <summary>The Call Automation identifier of a Teams user: "8:orgid:&lt;object id&gt;".</summary>
+    public static string CallAddressOf(string teamsUserId) => "8:orgid:" + teamsUserId;
+
+    /// <summary>The object id in canonical form (lower-case GUID with hyphens), or null when it is not a GUID.</summary>
+    public static string? Normalize(string? teamsUserId) =>
+        Guid.TryParseExact(teamsUserId?.Trim(), "D", out var id) ? id.ToString("D") : null;
+
+    /// <summary>Reads "default" or "teams" (any case).</summary>
+    public static bool TryParseRingTarget(string? value, out RingTarget target) =>
+        Enum.TryParse(value, ignoreCase: true, out target) && Enum.IsDefined(target) && !int.TryParse(value, out _);
+}
+
+/// <summary>The agent chose to ring in Teams but has no Teams user id: HTTP 400.</summary>
+public sealed class NoTeamsIdentityException(string agentId)
+    : ArgumentException($"Agent {agentId} has no Teams user id: set teamsUserId (the Entra object id) before choosing to ring in Teams.")
+{
+    public string AgentId { get; } = agentId;
 }

@@ -152,7 +152,7 @@ public sealed class VoiceService(
                 throw new CallCommandException($"'{number}' is not an E.164 phone number.");
             case "transfer" or "add" when command.TargetAgentId is { } target:
                 var agent = await acd.Acd.GetAgentAsync(target, cancellationToken);
-                if (!CallAddresses.TryParse(agent.VoiceAddress, out _))
+                if (!CallAddresses.TryParse(agent.CallAddress(), out _))
                 {
                     throw new CallCommandException($"Agent {target} has no voice address to call.");
                 }
@@ -530,7 +530,7 @@ public sealed class VoiceService(
         }
         // Straight to a named agent (an on-call engineer): ring them; if they do not answer the caller hears an apology.
         var agent = await TryGetAgentAsync(transfer.Target, ct);
-        if (agent is null || !CallAddresses.TryParse(agent.VoiceAddress, out _))
+        if (agent is null || !CallAddresses.TryParse(agent.CallAddress(), out _))
         {
             return await SayGoodbyeAsync(call, "Sorry, we cannot reach that person right now. Please call again later. Goodbye.", ct);
         }
@@ -730,7 +730,7 @@ public sealed class VoiceService(
     private async Task<CallRecord> AddAgentAsync(CallRecord call, string agentId, CancellationToken ct)
     {
         var agent = await TryGetAgentAsync(agentId, ct);
-        if (agent is null || !CallAddresses.TryParse(agent.VoiceAddress, out var target))
+        if (agent is null || !CallAddresses.TryParse(agent.CallAddress(), out var target))
         {
             // Nowhere to ring: treat it as an agent who did not answer.
             return await NotJoinedAsync(call with { Stage = CallStage.ConnectingAgent, AgentId = agentId },
@@ -817,7 +817,7 @@ public sealed class VoiceService(
             return CallAddresses.Parse(number);
         }
         var agent = await acd.Acd.GetAgentAsync(command.TargetAgentId!, ct);
-        return CallAddresses.Parse(agent.VoiceAddress ?? "");
+        return CallAddresses.Parse(agent.CallAddress() ?? "");
     }
 
     // ---------------------------------------------------------------- voicemail, goodbye

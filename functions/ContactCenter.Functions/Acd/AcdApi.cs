@@ -6,7 +6,10 @@ namespace ContactCenter.Functions.Acd;
 
 public sealed record ContactRequest(string? Id, string? Channel, string? QueueId, int? Priority, Dictionary<string, int>? Skills, string? CustomerId, string? PreferredAgentId);
 
-public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills, Dictionary<string, int>? Capacity, string? VoiceAddress = null);
+/// <param name="TeamsUserId">The agent's Entra object id (a GUID) when they use Teams.</param>
+/// <param name="RingTarget">"default" or "teams"; omitted keeps the agent's choice.</param>
+public sealed record AgentRequest(string? Name, Dictionary<string, int>? Skills, Dictionary<string, int>? Capacity, string? VoiceAddress = null,
+    string? TeamsUserId = null, string? RingTarget = null);
 
 public sealed record PresenceRequest(string? Presence);
 
@@ -127,7 +130,27 @@ public static class AcdApi
                 ["voiceAddress"] = [$"'{address}' is not a call address: use an E.164 number (+14255550123), an ACS user (8:acs:...) or a Teams user (8:orgid:<object id>)."],
             });
         }
-        var agent = await acd.UpsertAgentAsync(new AgentProfile(agentId, request.Name, request.Skills ?? [], capacity) { VoiceAddress = request.VoiceAddress }, context.RequestAborted);
+        RingTarget? ringTarget = null;
+        if (request.RingTarget is { } rawTarget)
+        {
+            if (!TeamsIdentity.TryParseRingTarget(rawTarget, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ringTarget"] = ["Use \"default\" (voiceAddress) or \"teams\" (the Teams identity)."] });
+            }
+            ringTarget = parsed;
+        }
+        if (request.TeamsUserId is { Length: > 0 } teamsUserId && TeamsIdentity.Normalize(teamsUserId) is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamsUserId"] = [$"'{teamsUserId}' is not a GUID: use the agent's Entra object id."] });
+        }
+        if (ringTarget == RingTarget.Teams && string.IsNullOrWhiteSpace(request.TeamsUserId))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["ringTarget"] = [new NoTeamsIdentityException(agentId).Message] }, title: "No Teams identity");
+        }
+        var agent = await acd.UpsertAgentAsync(new AgentProfile(agentId, request.Name, request.Skills ?? [], capacity)
+        {
+            VoiceAddress = request.VoiceAddress, TeamsUserId = request.TeamsUserId, RingTarget = ringTarget,
+        }, context.RequestAborted);
         return TypedResults.Json(agent, ApiJsonContext.Default.AgentState);
     }
 

@@ -95,6 +95,7 @@ public static class ServiceCollectionExtensions
         services.AddOutboundCampaigns(configuration);
         services.AddWorkspaceSecurity(configuration, hosting);
         Realtime.RealtimeApi.AddRealtime(services, configuration, hosting);
+        Teams.TeamsIntegration.AddTeams(services, configuration);
 
         if (hosting.Mode == HostingMode.Local)
         {
