@@ -21,8 +21,11 @@ public static class QueueNames
     /// <summary>Replies and acknowledgements waiting for the SMS or email provider (retried until sent; message id = timeline entry).</summary>
     public const string OutboundMessages = "outbound-messages";
 
+    /// <summary>Notifications for agents' and supervisors' workspaces, pushed by the WorkspaceNotifications function.</summary>
+    public const string WorkspaceNotifications = "workspace-notifications";
+
     /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
     public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting, CallWork];
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork, OutboundMessages];
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork, OutboundMessages, WorkspaceNotifications];
 }
