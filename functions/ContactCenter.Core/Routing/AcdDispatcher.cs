@@ -104,7 +104,9 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
 
     public async Task<ContactState> AcceptAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
+        var wasAssigned = (await acd.GetContactAsync(contactId, cancellationToken)).Status == ContactStatus.Assigned; // a repeated accept counts once
         var contact = await acd.AcceptAsync(agentId, contactId, cancellationToken);
+        if (!wasAssigned && contact.Status == ContactStatus.Assigned) AcdMetrics.ContactAnswered(contact);
         foreach (var listener in _listeners)
         {
             // Repeated accepts reach the listeners again; they are idempotent (the channel connects once).
@@ -118,6 +120,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     public async Task<ContactState> DeclineAsync(string agentId, string contactId, CancellationToken cancellationToken = default)
     {
         var contact = await acd.DeclineAsync(agentId, contactId, cancellationToken);
+        AcdMetrics.OfferDeclined();
         await AfterReturnAsync(contact, cancellationToken);
         await RequestRoutingAsync(queues.QueueIds, cancellationToken);
         return contact;
@@ -136,6 +139,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     {
         var before = await acd.GetContactAsync(contactId, cancellationToken);
         var contact = await acd.AbandonAsync(contactId, cancellationToken);
+        if (before.Status != ContactStatus.Abandoned && contact.Status == ContactStatus.Abandoned) AcdMetrics.ContactAbandoned(contact);
         if (before.OfferedTo is not null && contact.Status == ContactStatus.Abandoned)
         {
             await RequestRoutingAsync(queues.QueueIds, cancellationToken); // the agent it was offered to is free again
@@ -177,6 +181,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     private async Task<IReadOnlyList<OfferMade>> RouteAsync(string queueId, CancellationToken cancellationToken)
     {
         var offers = await acd.RouteQueueAsync(queueId, cancellationToken: cancellationToken);
+        AcdMetrics.OfferMade(offers.Count);
         foreach (var offer in offers)
         {
             var work = new AcdWork(AcdWorkKind.ExpireOffer, offer.QueueId, offer.ContactId, offer.AgentId, offer.ExpiresAt);
@@ -207,6 +212,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         {
             return new AcdWorkOutcome(work, $"offer already settled: contact is {contact.Status.ToString().ToLowerInvariant()}", []);
         }
+        AcdMetrics.OfferExpired();
         await AfterReturnAsync(contact, cancellationToken);
         // This queue is routed here, in its session; the agent, now free, may be wanted by the others.
         await RequestRoutingAsync(queues.QueueIds.Where(q => q != contact.QueueId), cancellationToken);
