@@ -30,5 +30,5 @@ public static class QueueNames
     /// <summary>Queues whose messages carry a session id (Bicep creates them with sessions required).</summary>
     public static IReadOnlyList<string> SessionQueues { get; } = [AcdRouting, CallWork];
 
-    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork, OutboundMessages];
+    public static IReadOnlyList<string> All { get; } = [InboundEvents, AcdRouting, CallWork, OutboundMessages, WorkspaceNotifications, TeamsNotifications];
 }

@@ -119,6 +119,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     {
         var before = await BeforeAsync(contactId, cancellationToken);
         var contact = await acd.AcceptAsync(agentId, contactId, cancellationToken);
+        if (before?.Status != ContactStatus.Assigned && contact.Status == ContactStatus.Assigned) AcdMetrics.ContactAnswered(contact); // a repeated accept counts once
         if (before is { Status: ContactStatus.Offered } && before.OfferedTo == agentId && contact.Status == ContactStatus.Assigned)
         {
             await NotifyAsync(cancellationToken,
@@ -144,6 +145,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         {
             await NotifyAsync(cancellationToken, WorkspaceMessage.OfferWithdrawn(agentId, new OfferWithdrawnNotice(contactId, OfferWithdrawnReasons.Declined)));
             await NotifyAgentAsync(agentId, cancellationToken);
+            AcdMetrics.OfferDeclined();
         }
         await AfterReturnAsync(contact, cancellationToken);
         await RequestRoutingAsync(queues.QueueIds, cancellationToken);
@@ -203,6 +205,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     {
         var before = await acd.GetContactAsync(contactId, cancellationToken);
         var contact = await acd.AbandonAsync(contactId, cancellationToken);
+        if (before.Status != ContactStatus.Abandoned && contact.Status == ContactStatus.Abandoned) AcdMetrics.ContactAbandoned(contact);
         if (before.Status is ContactStatus.Queued or ContactStatus.Offered && contact.Status == ContactStatus.Abandoned)
         {
             // The customer left: the agent it was offered to (if any) drops the offer, supervisors the waiting line.
@@ -251,6 +254,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
     private async Task<IReadOnlyList<OfferMade>> RouteAsync(string queueId, CancellationToken cancellationToken)
     {
         var offers = await acd.RouteQueueAsync(queueId, cancellationToken: cancellationToken);
+        AcdMetrics.OfferMade(offers.Count);
         foreach (var offer in offers)
         {
             await ScheduleExpiryAsync(offer, cancellationToken);
@@ -298,6 +302,7 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         {
             await NotifyAsync(cancellationToken, WorkspaceMessage.OfferWithdrawn(work.AgentId!, new OfferWithdrawnNotice(contact.Id, OfferWithdrawnReasons.Expired)), WorkspaceMessage.Board());
             await NotifyAgentAsync(work.AgentId!, cancellationToken);
+            AcdMetrics.OfferExpired(); // once per offer: a redelivered expiry finds it settled
         }
         await AfterReturnAsync(contact, cancellationToken);
         // This queue is routed here, in its session; the agent, now free, may be wanted by the others.
@@ -361,13 +366,9 @@ public sealed class AcdDispatcher(AcdService acd, IQueueCatalog queues, IMessage
         }
     }
 
-    /// <summary>The contact before an action, read only when notifications are on: it tells a change from a repeat.</summary>
+    /// <summary>The contact before an action: it tells a change from a repeat (for notifications and metrics alike).</summary>
     private async Task<ContactState?> BeforeAsync(string contactId, CancellationToken cancellationToken)
     {
-        if (workspace is null)
-        {
-            return null;
-        }
         try
         {
             return await acd.GetContactAsync(contactId, cancellationToken);

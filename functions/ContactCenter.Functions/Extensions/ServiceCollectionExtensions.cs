@@ -171,7 +171,7 @@ public static class ServiceCollectionExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
-                .AddMeter(ContactCenterTelemetry.Name, ContactCenter.Core.Voice.VoiceMetrics.MeterName)
+                .AddMeter(ContactCenterTelemetry.Name, ContactCenter.Core.Voice.VoiceMetrics.MeterName, ContactCenter.Core.Routing.AcdMetrics.MeterName)
                 .AddAspNetCoreInstrumentation())
             .WithLogging(logging => { }, options =>
             {
