@@ -25,6 +25,7 @@ var tableNames = [
   'Timeline'
   'SmsOptOuts'
   'EmailThreads'
+  'Audit'
 ]
 
 // Email attachments (Email:AttachmentContainer, default "attachments") and the deployment package.

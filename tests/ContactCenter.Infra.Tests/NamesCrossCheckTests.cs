@@ -6,6 +6,8 @@ using ContactCenter.Functions.Configuration;
 using ContactCenter.Functions.Functions;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Messaging;
+using ContactCenter.Functions.Security;
+using ContactCenter.Functions.Teams;
 using ContactCenter.Functions.Voice;
 using ContactCenter.Infra.Tests.Infrastructure;
 
@@ -185,10 +187,12 @@ public sealed class NamesCrossCheckTests
             [AcsOptions.Section] = [typeof(AcsOptions)],
             [VoiceOptions.Section] = [typeof(VoiceOptions), typeof(VoiceCallbackOptions)],
             [ServiceBusOptions.Section] = [typeof(ServiceBusOptions)],
+            [AuthOptions.Section] = [typeof(AuthOptions)],
+            [TeamsOptions.Section] = [typeof(TeamsOptions)],
         };
-        // Read by the Functions host / its extensions, by telemetry, or by code on the issue #6 branches (Auth, Teams,
-        // realtime) that this branch provisions ahead of the merge (see infra/README.md).
-        string[] hostOrPending = ["AzureWebJobsStorage__", "AzureSignalRConnectionString__", "Auth__", "Teams__", "APPLICATIONINSIGHTS_", "ServiceBusConnection__credential"];
+        // Read by the Functions host and its extensions (storage, the SignalR binding's identity-based connection, which
+        // the app's negotiate reads the same way) or by telemetry.
+        string[] readByHost = ["AzureWebJobsStorage__", SignalROutput.ConnectionSetting + "__", "APPLICATIONINSIGHTS_", "ServiceBusConnection__credential"];
 
         foreach (var (key, value) in AppSettings)
         {
@@ -196,7 +200,7 @@ public sealed class NamesCrossCheckTests
             Assert.DoesNotContain("AccountKey=", text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("SharedAccessKey", text, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("AccessKey=", text, StringComparison.OrdinalIgnoreCase);
-            if (hostOrPending.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
+            if (readByHost.Any(prefix => key.StartsWith(prefix, StringComparison.Ordinal)))
             {
                 continue;
             }
