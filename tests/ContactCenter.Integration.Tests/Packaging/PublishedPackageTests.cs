@@ -151,8 +151,10 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             new JsonObject { ["id"] = contact, ["channel"] = "sms", ["queueId"] = "billing", ["skills"] = new JsonObject { [skill] = 5 } }.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.Accepted, enqueued.StatusCode);
 
-        var sent = serviceBus.Messages.ToList();
-        Assert.All(sent, m => Assert.Equal(QueueNames.AcdRouting, m.Queue));
+        // Routing work goes to the session queue; the workspaces' push (agent board, presence) to its own queue.
+        Assert.All(serviceBus.Messages, m => Assert.Contains(m.Queue, new[] { QueueNames.AcdRouting, QueueNames.WorkspaceNotifications }));
+        var sent = serviceBus.Messages.Where(m => m.Queue == QueueNames.AcdRouting).ToList();
+        Assert.NotEmpty(sent);
         Assert.All(sent, m => Assert.False(string.IsNullOrEmpty(m.SessionId), "every message on the session queue needs a session id"));
         var escalation = Assert.Single(sent, m => m.Body.Contains("\"Escalate\"", StringComparison.Ordinal) && m.Body.Contains(contact, StringComparison.Ordinal));
         Assert.NotNull(escalation.ScheduledEnqueueTimeUtc); // billing's first overflow step, 180 s on
