@@ -304,6 +304,29 @@ public sealed class AgentConsoleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_with_a_Teams_identity_chooses_to_have_calls_ring_in_Teams()
+    {
+        await RegisterAgentAsync("ann", teamsUserId: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f");
+        await RegisterAgentAsync("bob");
+        await WithPageAsync("ring-target", async page =>
+        {
+            await SignInAsync(page, "ann");
+            await Expect(page.GetByTestId("ring-target")).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(page.GetByTestId("ring-target")).ToHaveValueAsync("default");
+
+            await page.GetByLabel("Calls ring").SelectOptionAsync("teams");
+            await Expect(page.GetByTestId("announcer")).ToContainTextAsync("Calls will ring in Teams.", Patiently);
+            Assert.Equal("Teams", (await App.GetJsonAsync("/api/agents/ann"))["ringTarget"]!.GetValue<string>());
+        });
+        await WithPageAsync("ring-target-none", async page =>
+        {
+            await SignInAsync(page, "bob");
+            await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync("bob");
+            await Expect(page.GetByTestId("ring-target")).ToBeHiddenAsync(); // no Teams identity, nothing to choose
+        });
+    }
+
+    [Fact]
     public async Task An_agent_sees_no_supervisor_tab()
     {
         await RegisterAgentAsync("ann");
@@ -616,10 +639,15 @@ public sealed class AgentConsoleTests : IAsyncLifetime
         return path;
     }
 
-    private async Task RegisterAgentAsync(string id, bool available = false)
+    private async Task RegisterAgentAsync(string id, bool available = false, string? teamsUserId = null)
     {
+        var profile = new JsonObject { ["name"] = id, ["skills"] = new JsonObject { ["sales"] = 5 } };
+        if (teamsUserId is not null)
+        {
+            profile["teamsUserId"] = teamsUserId;
+        }
         using var put = await App.Client.PutAsync($"/api/agents/{id}",
-            new StringContent(new JsonObject { ["name"] = id, ["skills"] = new JsonObject { ["sales"] = 5 } }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), Ct);
+            new StringContent(profile.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), Ct);
         Assert.True(put.IsSuccessStatusCode, $"PUT agent {id}: {(int)put.StatusCode}");
         if (available)
         {

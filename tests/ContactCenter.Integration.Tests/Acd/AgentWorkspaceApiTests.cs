@@ -34,24 +34,6 @@ public sealed class AgentWorkspaceApiTests
         return body ?? new JsonObject();
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(50, Ct))
-        {
-            try
-            {
-                if (await probe() is { } value)
-                {
-                    return value;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-        }
-        throw new TimeoutException($"Still waiting for {what}.");
-    }
-
     [Fact]
     public async Task An_agent_sees_the_text_in_the_inbox_notes_the_case_and_completes_it_with_a_disposition()
     {
@@ -59,7 +41,7 @@ public sealed class AgentWorkspaceApiTests
         await ExpectAsync(app, HttpMethod.Put, "/api/agents/ann", """{"name":"Ann","skills":{"support":7}}""", HttpStatusCode.OK);
         await ExpectAsync(app, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""", HttpStatusCode.OK, asAgent: "ann");
         await ExpectAsync(app, HttpMethod.Post, "/simulator/sms", """{"from":"+14255550123","to":"+18005550199","message":"My router blinks red"}""", HttpStatusCode.Accepted);
-        var customer = await EventuallyAsync(async () => await app.GetJsonAsync("/api/customers?phone=%2B14255550123") is var c && c["openConversation"]?["contactId"] is not null ? c : null, "the case");
+        var customer = await Eventually.ValueAsync(async () => await app.GetJsonAsync("/api/customers?phone=%2B14255550123") is var c && c["openConversation"]?["contactId"] is not null ? c : null, "the case");
         var (customerId, conversationId) = (customer["customer"]!["id"]!.GetValue<string>(), customer["openConversation"]!["id"]!.GetValue<string>());
         var contactId = customer["openConversation"]!["contactId"]!.GetValue<string>();
         await app.LocalHost.WaitForIdleAsync(Ct);

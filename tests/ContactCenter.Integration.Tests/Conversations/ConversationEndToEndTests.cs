@@ -36,43 +36,24 @@ public sealed class ConversationEndToEndTests : IAsyncLifetime
         return JsonNode.Parse(body.Length == 0 ? "{}" : body)!;
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(50, Ct))
-        {
-            try
-            {
-                if (await probe() is { } value)
-                {
-                    return value;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // 404 until the customer exists
-            }
-        }
-        throw new TimeoutException($"Still waiting for {what}.");
-    }
-
     [Fact]
     public async Task A_text_becomes_a_case_and_the_agents_reply_reaches_the_customers_phone_and_is_reported_delivered()
     {
         await PostAsync("/simulator/sms", """{"from":"+14255550100","to":"+18005550199","message":"Where is my parcel?"}""", HttpStatusCode.Accepted);
-        var customer = await EventuallyAsync(async () => await App.GetJsonAsync("/api/customers?phone=%2B14255550100") is var c
+        var customer = await Eventually.ValueAsync(async () => await App.GetJsonAsync("/api/customers?phone=%2B14255550100") is var c
             && c["openConversation"]?["contactId"] is not null ? c : null, "the customer's routed case");
         var conversationId = customer["openConversation"]!["id"]!.GetValue<string>();
         // The case names its contact as the text is queued for routing; the contact row follows a moment later.
-        var contact = (await EventuallyAsync(() => App.GetJsonAsync($"/api/contacts/{customer["openConversation"]!["contactId"]!.GetValue<string>()}")!, "the contact"))["contact"]!;
+        var contact = (await Eventually.ValueAsync(() => App.GetJsonAsync($"/api/contacts/{customer["openConversation"]!["contactId"]!.GetValue<string>()}")!, "the contact"))["contact"]!;
         Assert.Equal(("Sms", "Queued"), (contact["channel"]!.GetValue<string>(), contact["status"]!.GetValue<string>()));
 
         await PostAsync($"/api/conversations/{conversationId}/replies", """{"agentId":"ann","text":"It arrives tomorrow."}""", HttpStatusCode.Accepted);
 
-        var received = await EventuallyAsync(async () => JsonNode.Parse(await App.Client.GetStringAsync("/simulator/phones/%2B14255550100/messages", Ct))!.AsArray()
+        var received = await Eventually.ValueAsync(async () => JsonNode.Parse(await App.Client.GetStringAsync("/simulator/phones/%2B14255550100/messages", Ct))!.AsArray()
             .FirstOrDefault(m => m!["message"]!.GetValue<string>() == "It arrives tomorrow."), "the text on the phone");
         Assert.Equal("+18005550199", received!["from"]!.GetValue<string>());
         var customerId = customer["customer"]!["id"]!.GetValue<string>();
-        await EventuallyAsync(async () => (await App.GetJsonAsync($"/api/customers/{customerId}/timeline"))["entries"]!.AsArray()
+        await Eventually.ValueAsync(async () => (await App.GetJsonAsync($"/api/customers/{customerId}/timeline"))["entries"]!.AsArray()
             .Any(e => e!["text"]?.GetValue<string>() == "It arrives tomorrow." && e["status"]!.GetValue<string>() == "delivered") ? "" : null, "the delivery report");
     }
 
@@ -83,7 +64,7 @@ public sealed class ConversationEndToEndTests : IAsyncLifetime
         var customer = await App.GetJsonAsync("/api/customers?email=ann@example.com");
         var conversationId = customer["openConversation"]!["id"]!.GetValue<string>();
         await PostAsync($"/api/conversations/{conversationId}/replies", """{"agentId":"ann","text":"Please restart it."}""", HttpStatusCode.Accepted);
-        var ours = await EventuallyAsync(async () => JsonNode.Parse(await App.Client.GetStringAsync("/simulator/mailboxes/ann@example.com/messages", Ct))!.AsArray().FirstOrDefault(), "our email");
+        var ours = await Eventually.ValueAsync(async () => JsonNode.Parse(await App.Client.GetStringAsync("/simulator/mailboxes/ann@example.com/messages", Ct))!.AsArray().FirstOrDefault(), "our email");
         Assert.Equal($"Re: Broken router [#{conversationId}]", ours!["subject"]!.GetValue<string>());
 
         // The customer replies from a mail client that keeps the headers.
@@ -113,7 +94,7 @@ public sealed class ConversationEndToEndTests : IAsyncLifetime
         using var badLookup = await App.Client.GetAsync("/api/customers?phone=12", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, badLookup.StatusCode);
         await PostAsync("/simulator/sms", """{"from":"+14255550177","to":"+18005550199","message":"Hi"}""", HttpStatusCode.Accepted);
-        var customer = await EventuallyAsync(async () => await App.GetJsonAsync("/api/customers?phone=%2B14255550177"), "the customer");
+        var customer = await Eventually.ValueAsync(async () => await App.GetJsonAsync("/api/customers?phone=%2B14255550177"), "the customer");
         var reply = await PostAsync($"/api/conversations/{customer["openConversation"]!["id"]}/replies", """{"agentId":"","text":"","channel":"fax"}""", HttpStatusCode.BadRequest);
         Assert.NotNull(reply["errors"]!["channel"]);
         Assert.NotNull(reply["errors"]!["text"]);

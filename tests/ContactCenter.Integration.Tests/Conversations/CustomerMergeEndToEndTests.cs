@@ -34,27 +34,8 @@ public sealed class CustomerMergeEndToEndTests : IAsyncLifetime
         return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, JsonNode.Parse(body.Length == 0 ? "{}" : body)!);
     }
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(50, Ct))
-        {
-            try
-            {
-                if (await probe() is { } value)
-                {
-                    return value;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // 404 until the customer exists
-            }
-        }
-        throw new TimeoutException($"Still waiting for {what}.");
-    }
-
     private async Task<string> CustomerIdAsync(string query) =>
-        (await EventuallyAsync(async () => await App.GetJsonAsync($"/api/customers?{query}"), query))["customer"]!["id"]!.GetValue<string>();
+        (await Eventually.ValueAsync(async () => await App.GetJsonAsync($"/api/customers?{query}"), query))["customer"]!["id"]!.GetValue<string>();
 
     private async Task<JsonArray> TimelineAsync(string customerId) => (await App.GetJsonAsync($"/api/customers/{customerId}/timeline"))["entries"]!.AsArray();
 
@@ -106,7 +87,7 @@ public sealed class CustomerMergeEndToEndTests : IAsyncLifetime
         Assert.Equal(ann, await CustomerIdAsync("email=ada@example.com"));
         // A later email from the merged address lands on the survivor.
         await PostAsync("/simulator/email", """{"from":"ada@example.com","to":"help@contoso.com","subject":"Invoice again","text":"Any news?"}""");
-        await EventuallyAsync(async () => (await TimelineAsync(ann)).Any(e => e!["text"]?.GetValue<string>() == "Any news?") ? "" : null, "the later email on the survivor");
+        await Eventually.ValueAsync(async () => (await TimelineAsync(ann)).Any(e => e!["text"]?.GetValue<string>() == "Any news?") ? "" : null, "the later email on the survivor");
     }
 
     [Fact]
@@ -137,7 +118,7 @@ public sealed class CustomerMergeEndToEndTests : IAsyncLifetime
         await PostAsync("/simulator/sms", """{"from":"+14255550104","to":"+18005550199","message":"STOP"}""");
         var customer = await CustomerIdAsync("phone=%2B14255550104");
 
-        var timeline = await EventuallyAsync(async () => await TimelineAsync(customer) is { Count: 2 } entries ? entries : null, "the keyword and its reply");
+        var timeline = await Eventually.ValueAsync(async () => await TimelineAsync(customer) is { Count: 2 } entries ? entries : null, "the keyword and its reply");
 
         var (reply, stop) = (timeline[0]!, timeline[1]!);
         Assert.Equal("Customer texted STOP — opted out of texts from +18005550199", stop["text"]!.GetValue<string>());

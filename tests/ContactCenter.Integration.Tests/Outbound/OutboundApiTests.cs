@@ -161,14 +161,14 @@ public sealed class OutboundApiTests
         await OkAsync(app, HttpMethod.Put, "/api/campaigns/spring/status", """{"status":"running"}""");
 
         Assert.Equal(HttpStatusCode.OK, await app.LocalHost.FireTimerAsync(OutboundFunctions.Dialer, cancellationToken: Ct));
-        var calls = await EventuallyAsync(async () => JsonNode.Parse(await app.Client.GetStringAsync("/simulator/calls", Ct))!.AsArray()
+        var calls = await Eventually.ValueAsync(async () => JsonNode.Parse(await app.Client.GetStringAsync("/simulator/calls", Ct))!.AsArray()
             .Where(c => c!["direction"]!.GetValue<string>() == "outbound").ToList() is { Count: 2 } both ? both : null, "both calls to ring");
         _clock.Advance(TimeSpan.FromSeconds(3)); // phones answer after three seconds
         var person = calls.Single(c => c!["to"]!.GetValue<string>().EndsWith("+14255550100"))!["id"]!.GetValue<string>();
-        await EventuallyAsync(async () => (await app.GetJsonAsync($"/simulator/calls/{person}"))["pendingRecognize"] as JsonObject, "the person to be asked to press 1");
+        await Eventually.ValueAsync(async () => (await app.GetJsonAsync($"/simulator/calls/{person}"))["pendingRecognize"] as JsonObject, "the person to be asked to press 1");
         await OkAsync(app, HttpMethod.Post, $"/simulator/calls/{person}/press", """{"tones":"1"}""", HttpStatusCode.Accepted);
         var machine = calls.Single(c => c!["to"]!.GetValue<string>().EndsWith("+14255550101"))!["id"]!.GetValue<string>();
-        await EventuallyAsync(async () => (await app.GetJsonAsync($"/simulator/calls/{machine}"))["pendingRecognize"] as JsonObject, "the machine to be asked to press 1");
+        await Eventually.ValueAsync(async () => (await app.GetJsonAsync($"/simulator/calls/{machine}"))["pendingRecognize"] as JsonObject, "the machine to be asked to press 1");
         for (var second = 0; second < 30; second++)
         {
             // Nobody presses: the prompt ends, the human check times out, the goodbye plays (each timer starts when the last fires).
@@ -176,24 +176,12 @@ public sealed class OutboundApiTests
             await Task.Delay(10, Ct);
         }
 
-        var entries = await EventuallyAsync(async () => (await app.GetJsonAsync("/api/campaigns/spring"))["entries"]!.AsArray() is var all
+        var entries = await Eventually.ValueAsync(async () => (await app.GetJsonAsync("/api/campaigns/spring"))["entries"]!.AsArray() is var all
             && all.All(e => e!["attempts"]!.AsArray().Any(a => a!["outcome"] is not null)) ? all : null, "both outcomes");
         var answered = entries.Single(e => e!["phoneNumber"]!.GetValue<string>() == "+14255550100")!;
         Assert.Equal("Answered", answered["state"]!.GetValue<string>());
         var voicemail = entries.Single(e => e!["phoneNumber"]!.GetValue<string>() == "+14255550101")!;
         Assert.Equal("Voicemail", voicemail["attempts"]![0]!["outcome"]!.GetValue<string>());
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(20, Ct))
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-        }
-        throw new TimeoutException($"Still waiting for {what}.");
     }
 
     [Fact]

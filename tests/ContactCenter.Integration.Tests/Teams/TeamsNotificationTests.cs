@@ -71,27 +71,13 @@ public sealed class TeamsNotificationTests : IAsyncLifetime
         (await SendAsync(app, HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""")).EnsureSuccessStatusCode();
     }
 
-    private async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            await Task.Delay(50, Ct);
-        }
-        throw new TimeoutException("Nothing arrived in time.");
-    }
-
     [Fact]
     public async Task An_offer_to_an_agent_with_a_Teams_identity_posts_the_activity_notification_to_Graph()
     {
         await using var app = await StartAsync();
         await OfferSmsToAnnAsync(app);
 
-        await EventuallyAsync(() => Task.FromResult(_graphRequests.IsEmpty ? null : (object?)true));
+        await Eventually.ValueAsync(() => Task.FromResult(_graphRequests.IsEmpty ? null : (object?)true), "the request to Graph", TimeSpan.FromSeconds(15));
         Assert.True(_graphRequests.TryPeek(out var request));
         var (method, path, authorization, body) = request;
         Assert.Equal("POST", method);
@@ -120,7 +106,7 @@ public sealed class TeamsNotificationTests : IAsyncLifetime
         await using var app = await StartAsync();
         await OfferSmsToAnnAsync(app);
 
-        await EventuallyAsync(() => Task.FromResult(_graphRequests.IsEmpty ? null : (object?)true));
+        await Eventually.ValueAsync(() => Task.FromResult(_graphRequests.IsEmpty ? null : (object?)true), "the request to Graph", TimeSpan.FromSeconds(15));
         var ann = await app.GetJsonAsync("/api/agents/ann");
         Assert.Equal("c1", ann["offer"]!["contactId"]!.GetValue<string>());
         using var accepted = await app.PostJsonAsync("/api/agents/ann/offers/c1/accept", "{}");
@@ -134,7 +120,7 @@ public sealed class TeamsNotificationTests : IAsyncLifetime
         await using var app = await StartAsync(enabled: false);
         await OfferSmsToAnnAsync(app);
 
-        await EventuallyAsync(async () => (await app.GetJsonAsync("/api/agents/ann"))["offer"] is JsonObject offer ? offer : null);
+        await Eventually.ValueAsync(async () => (await app.GetJsonAsync("/api/agents/ann"))["offer"] is JsonObject offer ? offer : null, "the offer to ann");
         await Task.Delay(300, Ct);
         Assert.Empty(_graphRequests);
     }

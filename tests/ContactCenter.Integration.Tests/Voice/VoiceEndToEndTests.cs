@@ -45,18 +45,6 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
     }
 
     /// <summary>Waits (in real time; callbacks travel over HTTP) until the condition holds.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(20, Ct))
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-        }
-        throw new TimeoutException($"Still waiting for {what}.");
-    }
-
     /// <summary>
     /// Moves virtual time a second at a time until the condition holds: a simulated prompt's end is scheduled when the
     /// simulator has handled the request, which the test sees over HTTP a moment before or after.
@@ -77,7 +65,7 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
 
     private async Task<JsonObject> SimulatedCallAsync(string id) => await App.GetJsonAsync($"/simulator/calls/{id}");
 
-    private async Task<string> CallerHearsAsync(string simulatedCall, string text) => await EventuallyAsync(async () =>
+    private async Task<string> CallerHearsAsync(string simulatedCall, string text) => await Eventually.ValueAsync(async () =>
         (await SimulatedCallAsync(simulatedCall))["heard"]!.AsArray().Select(h => h!["text"]?.GetValue<string>()).LastOrDefault(t => t?.Contains(text) == true),
         $"the caller to hear '{text}'");
 
@@ -103,7 +91,7 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
         await AdvanceUntilAsync(async () => (await SimulatedCallAsync(simulated))["pendingRecognize"] is JsonObject pending ? pending : null, "the menu to listen");
         await SendAsync(HttpMethod.Post, $"/simulator/calls/{simulated}/press", """{"tones":"1"}""", HttpStatusCode.Accepted);
         await CallerHearsAsync(simulated, "An agent will be with you");
-        var queued = await EventuallyAsync(async () =>
+        var queued = await Eventually.ValueAsync(async () =>
             (await App.GetJsonAsync("/api/queues/sales"))["contactIds"]!.AsArray().Select(c => c!.GetValue<string>()).FirstOrDefault(), "the call to wait in sales");
         return (simulated, queued);
     }
@@ -115,18 +103,18 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
         Assert.Equal("Queued", (await App.GetJsonAsync($"/api/calls/{callId}"))["stage"]!.GetValue<string>());
 
         await AgentAsync("ann");
-        var offer = await EventuallyAsync(async () => (await App.GetJsonAsync("/api/agents/ann"))["offer"] as JsonObject, "the offer to ann");
+        var offer = await Eventually.ValueAsync(async () => (await App.GetJsonAsync("/api/agents/ann"))["offer"] as JsonObject, "the offer to ann");
         Assert.Equal(callId, offer["contactId"]!.GetValue<string>());
         await SendAsync(HttpMethod.Post, $"/api/agents/ann/offers/{callId}/accept", "{}");
-        await EventuallyAsync(async () => (await SimulatedCallAsync(simulated))["transcript"]!.AsArray()
+        await Eventually.ValueAsync(async () => (await SimulatedCallAsync(simulated))["transcript"]!.AsArray()
             .Any(t => t!["text"]!.GetValue<string>().Contains("Inviting 8:acs:agent-ann")) ? "" : null, "ann's client to ring");
         // Ann's client answers after a second.
         await AdvanceUntilAsync(async () => (await SimulatedCallAsync(simulated))["agentJoined"]!.GetValue<bool>() ? "" : null, "ann to join");
-        await EventuallyAsync(async () => (await App.GetJsonAsync($"/api/calls/{callId}"))["stage"]!.GetValue<string>() == "Connected" ? "" : null, "the call to be connected");
+        await Eventually.ValueAsync(async () => (await App.GetJsonAsync($"/api/calls/{callId}"))["stage"]!.GetValue<string>() == "Connected" ? "" : null, "the call to be connected");
 
         await SendAsync(HttpMethod.Post, $"/simulator/calls/{simulated}/hangup", "{}", HttpStatusCode.Accepted);
 
-        var ended = await EventuallyAsync(async () => await App.GetJsonAsync($"/api/calls/{callId}") is var call && call["stage"]!.GetValue<string>() == "Ended" ? call : null, "the call to end");
+        var ended = await Eventually.ValueAsync(async () => await App.GetJsonAsync($"/api/calls/{callId}") is var call && call["stage"]!.GetValue<string>() == "Ended" ? call : null, "the call to end");
         Assert.Equal("handled by ann", ended["outcome"]!.GetValue<string>());
         var contact = (await App.GetJsonAsync($"/api/contacts/{callId}"))["contact"]!;
         Assert.Equal("Completed", contact["status"]!.GetValue<string>());
@@ -161,7 +149,7 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
 
         await SendAsync(HttpMethod.Post, $"/simulator/calls/{simulated}/hangup", "{}", HttpStatusCode.Accepted);
 
-        var contact = await EventuallyAsync(async () => (await App.GetJsonAsync($"/api/contacts/{callId}"))["contact"] is JsonObject c && c["status"]!.GetValue<string>() == "Abandoned" ? c : null, "the abandon");
+        var contact = await Eventually.ValueAsync(async () => (await App.GetJsonAsync($"/api/contacts/{callId}"))["contact"] is JsonObject c && c["status"]!.GetValue<string>() == "Abandoned" ? c : null, "the abandon");
         Assert.Equal("sales", contact["queueId"]!.GetValue<string>());
         Assert.Empty((await App.GetJsonAsync("/api/queues/sales"))["contactIds"]!.AsArray());
         Assert.True(Volatile.Read(ref abandons) >= 1);

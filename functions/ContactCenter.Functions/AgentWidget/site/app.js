@@ -182,6 +182,8 @@ function applyAgent(agent) {
   state.agent = agent;
   const presence = String(agent.presence ?? 'offline').toLowerCase();
   if (document.activeElement !== $('presence')) $('presence').value = presence;
+  $('ring-target-field').hidden = !agent.teamsUserId;
+  if (document.activeElement !== $('ring-target')) $('ring-target').value = String(agent.ringTarget ?? 'default').toLowerCase();
   if (agent.offer) {
     showOffer(agent.offer);
   } else if (state.offer && state.deciding !== state.offer.contactId) {
@@ -192,6 +194,18 @@ function applyAgent(agent) {
     refreshInbox();
   }
 }
+
+// Where calls ring: the agent's usual voice address, or their Teams client (PUT .../voice-target).
+$('ring-target').addEventListener('change', async () => {
+  const ringTarget = $('ring-target').value;
+  const agent = await attempt(() => api.put(`/api/agents/${enc(me())}/voice-target`, { ringTarget }), 'Calls ring');
+  if (agent) {
+    applyAgent(agent);
+    say(ringTarget === 'teams' ? 'Calls will ring in Teams.' : 'Calls will ring in this console.');
+  } else {
+    await refreshAgent();
+  }
+});
 
 $('presence').addEventListener('change', async () => {
   const presence = $('presence').value;
