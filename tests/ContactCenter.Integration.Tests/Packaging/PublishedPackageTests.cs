@@ -151,10 +151,11 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
             new JsonObject { ["id"] = contact, ["channel"] = "sms", ["queueId"] = "billing", ["skills"] = new JsonObject { [skill] = 5 } }.ToJsonString(), Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.Accepted, enqueued.StatusCode);
 
-        // Routing work goes to the session queue; the workspaces' push (agent board, presence) to its own queue.
-        Assert.All(serviceBus.Messages, m => Assert.Contains(m.Queue, new[] { QueueNames.AcdRouting, QueueNames.WorkspaceNotifications }));
-        var sent = serviceBus.Messages.Where(m => m.Queue == QueueNames.AcdRouting).ToList();
-        Assert.NotEmpty(sent);
+        // Beside the routing work, agents' workspaces are notified on their own (session-less) queue.
+        var all = serviceBus.Messages.ToList();
+        Assert.All(all, m => Assert.Contains(m.Queue, new[] { QueueNames.AcdRouting, QueueNames.WorkspaceNotifications }));
+        Assert.Contains(all, m => m.Queue == QueueNames.WorkspaceNotifications && m.Body.Contains($"\"agentId\":\"{agent}\"", StringComparison.Ordinal));
+        var sent = all.Where(m => m.Queue == QueueNames.AcdRouting).ToList();
         Assert.All(sent, m => Assert.False(string.IsNullOrEmpty(m.SessionId), "every message on the session queue needs a session id"));
         var escalation = Assert.Single(sent, m => m.Body.Contains("\"Escalate\"", StringComparison.Ordinal) && m.Body.Contains(contact, StringComparison.Ordinal));
         Assert.NotNull(escalation.ScheduledEnqueueTimeUtc); // billing's first overflow step, 180 s on
