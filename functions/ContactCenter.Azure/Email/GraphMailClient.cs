@@ -7,7 +7,7 @@ namespace ContactCenter.Azure.Email;
 
 public sealed class GraphMailClientOptions : ClientOptions
 {
-    public const string DefaultBaseUri = "https://graph.microsoft.com/v1.0/";
+    public const string DefaultBaseUri = Graph.GraphPipeline.DefaultBaseUri;
 
     public GraphMailClientOptions()
     {
@@ -31,7 +31,7 @@ public sealed class GraphMailClientOptions : ClientOptions
 /// </summary>
 public class GraphMailClient
 {
-    public const string Scope = "https://graph.microsoft.com/.default";
+    public const string Scope = Graph.GraphPipeline.Scope;
     private static readonly ActivitySource Activities = new("ContactCenter.Communication");
 
     private readonly HttpPipeline _pipeline;
@@ -44,16 +44,9 @@ public class GraphMailClient
         ArgumentNullException.ThrowIfNull(baseUri);
         ArgumentNullException.ThrowIfNull(credential);
         options ??= new GraphMailClientOptions();
-        _baseUri = baseUri.IsAbsoluteUri ? new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/") : throw new ArgumentException("An absolute base URI is required.", nameof(baseUri));
+        _baseUri = Graph.GraphPipeline.NormalizeBaseUri(baseUri);
         _maxBytes = options.MaxMessageBytes;
-        // Azure.Core's bearer policy refuses plain HTTP; a loopback fake Graph (tests) gets the token from a plain policy.
-        HttpPipelinePolicy authentication = _baseUri.Scheme == Uri.UriSchemeHttps
-            ? new BearerTokenAuthenticationPolicy(credential, Scope)
-            : _baseUri.IsLoopback ? new LoopbackBearerPolicy(credential)
-            : throw new ArgumentException("Graph is reached over HTTPS (plain HTTP only on a loopback address).", nameof(baseUri));
-        var pipelineOptions = new HttpPipelineOptions(options);
-        pipelineOptions.PerRetryPolicies.Add(authentication);
-        _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+        _pipeline = Graph.GraphPipeline.Build(_baseUri, credential, options);
     }
 
     /// <summary>For mocking.</summary>
@@ -160,23 +153,6 @@ public class GraphMailClient
         {
             activity?.SetStatus(ActivityStatusCode.Error, response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture));
             throw new RequestFailedException(response);
-        }
-    }
-
-    private sealed class LoopbackBearerPolicy(TokenCredential credential) : HttpPipelinePolicy
-    {
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            var token = credential.GetToken(new TokenRequestContext([Scope]), message.CancellationToken);
-            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
-            ProcessNext(message, pipeline);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            var token = await credential.GetTokenAsync(new TokenRequestContext([Scope]), message.CancellationToken).ConfigureAwait(false);
-            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
-            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace ContactCenter.Azure.Teams;
 
 public sealed class GraphActivityFeedClientOptions : ClientOptions
 {
-    public const string DefaultBaseUri = "https://graph.microsoft.com/v1.0/";
+    public const string DefaultBaseUri = Graph.GraphPipeline.DefaultBaseUri;
 
     public GraphActivityFeedClientOptions()
     {
@@ -30,7 +30,7 @@ public sealed class GraphActivityFeedClientOptions : ClientOptions
 /// </summary>
 public sealed class GraphActivityFeedClient : ITeamsActivityFeed
 {
-    public const string Scope = "https://graph.microsoft.com/.default";
+    public const string Scope = Graph.GraphPipeline.Scope;
     private static readonly ActivitySource Activities = new("ContactCenter.Teams");
 
     private readonly HttpPipeline _pipeline;
@@ -43,16 +43,9 @@ public sealed class GraphActivityFeedClient : ITeamsActivityFeed
     {
         ArgumentNullException.ThrowIfNull(baseUri);
         ArgumentNullException.ThrowIfNull(credential);
-        _baseUri = baseUri.IsAbsoluteUri ? new Uri(baseUri.AbsoluteUri.TrimEnd('/') + "/") : throw new ArgumentException("An absolute base URI is required.", nameof(baseUri));
+        _baseUri = Graph.GraphPipeline.NormalizeBaseUri(baseUri);
         _teamsAppId = string.IsNullOrWhiteSpace(teamsAppId) ? null : teamsAppId.Trim();
-        // Azure.Core's bearer policy refuses plain HTTP; a loopback fake Graph (tests) gets the token from a plain policy.
-        HttpPipelinePolicy authentication = _baseUri.Scheme == Uri.UriSchemeHttps
-            ? new BearerTokenAuthenticationPolicy(credential, Scope)
-            : _baseUri.IsLoopback ? new LoopbackBearerPolicy(credential)
-            : throw new ArgumentException("Graph is reached over HTTPS (plain HTTP only on a loopback address).", nameof(baseUri));
-        var pipelineOptions = new HttpPipelineOptions(options ?? new GraphActivityFeedClientOptions());
-        pipelineOptions.PerRetryPolicies.Add(authentication);
-        _pipeline = HttpPipelineBuilder.Build(pipelineOptions);
+        _pipeline = Graph.GraphPipeline.Build(_baseUri, credential, options ?? new GraphActivityFeedClientOptions());
     }
 
     public async Task SendAsync(TeamsActivityNotification notification, CancellationToken cancellationToken)
@@ -111,22 +104,5 @@ public sealed class GraphActivityFeedClient : ITeamsActivityFeed
             json.WriteEndObject();
         }
         return buffer.ToArray();
-    }
-
-    private sealed class LoopbackBearerPolicy(TokenCredential credential) : HttpPipelinePolicy
-    {
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            var token = credential.GetToken(new TokenRequestContext([Scope]), message.CancellationToken);
-            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
-            ProcessNext(message, pipeline);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            var token = await credential.GetTokenAsync(new TokenRequestContext([Scope]), message.CancellationToken).ConfigureAwait(false);
-            message.Request.Headers.SetValue(HttpHeader.Names.Authorization, "Bearer " + token.Token);
-            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
-        }
     }
 }
