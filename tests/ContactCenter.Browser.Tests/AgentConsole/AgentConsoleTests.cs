@@ -15,7 +15,7 @@ namespace ContactCenter.Browser.Tests.AgentConsole;
 /// left to expire leaves with a clear message; a supervisor sees the board.
 /// Screenshots for docs/screenshots: `UPDATE_SCREENSHOTS=1 dotnet run --no-build -- -class "*AgentConsoleTests"`.
 /// </summary>
-public sealed class AgentConsoleTests : IAsyncLifetime
+public sealed class AgentConsoleTests : BrowserTest
 {
     private const string CustomerPhone = "+14255550100";
     private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 15_000 };
@@ -23,29 +23,11 @@ public sealed class AgentConsoleTests : IAsyncLifetime
 
     // Virtual time starts at the real time: the offer's countdown in the browser (real clock) then reads sensibly.
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
-    private RunningApp? _app;
-    private Chromium? _chromium;
 
-    private RunningApp App => _app!;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task<RunningApp> StartAppAsync()
     {
-        _app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["Routing:RulesPath"] = await RulesFileAsync() },
+        return await RunningApp.StartAsync(new Dictionary<string, string?> { ["Routing:RulesPath"] = await RulesFileAsync() },
             s => s.AddSingleton<TimeProvider>(_time));
-        _chromium = await Chromium.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
     }
 
     [Fact]
@@ -677,7 +659,7 @@ public sealed class AgentConsoleTests : IAsyncLifetime
 
     private async Task WithPageAsync(string name, Func<IPage, Task> test)
     {
-        var page = await _chromium!.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 860 } });
+        var page = await Chromium.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 860 } });
         try
         {
             await test(page);

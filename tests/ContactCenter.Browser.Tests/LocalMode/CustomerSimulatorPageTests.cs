@@ -16,34 +16,16 @@ namespace ContactCenter.Browser.Tests.LocalMode;
 /// buttons, checked on what the page shows and on the app's call record. Simulated time is virtual: the test advances
 /// it where a prompt has to finish playing or the agent's client has to pick up; the page polls in real time.
 /// </summary>
-public sealed partial class CustomerSimulatorPageTests : IAsyncLifetime
+public sealed partial class CustomerSimulatorPageTests : BrowserTest
 {
     // A Tuesday morning in London: the shipped flow's business hours are open.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
     private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 15_000 };
-    private RunningApp? _app;
-    private Chromium? _chromium;
 
-    private RunningApp App => _app!;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task<RunningApp> StartAppAsync()
     {
         // No hold announcements: the caller's transcript then only grows when something happens.
-        _app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["Voice:AnnouncementInterval"] = "00:00:00" }, s => s.AddSingleton<TimeProvider>(_time));
-        _chromium = await Chromium.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
+        return await RunningApp.StartAsync(new Dictionary<string, string?> { ["Voice:AnnouncementInterval"] = "00:00:00" }, s => s.AddSingleton<TimeProvider>(_time));
     }
 
     [Fact]
@@ -51,7 +33,7 @@ public sealed partial class CustomerSimulatorPageTests : IAsyncLifetime
     {
         await SendAsync(HttpMethod.Put, "/api/agents/ann", """{"name":"Ann","skills":{"sales":5},"voiceAddress":"8:acs:agent-ann"}""");
         await SendAsync(HttpMethod.Put, "/api/agents/ann/presence", """{"presence":"available"}""");
-        var page = await _chromium!.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
+        var page = await Chromium.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
         try
         {
             await page.GotoAsync("/simulator");

@@ -19,43 +19,25 @@ namespace ContactCenter.Browser.Tests.LocalMode;
 /// the simulated ACS SMS API) shows up with its delivery status, the tester texts back; an email shows up in the inbox
 /// and the Reply button sends a threaded answer to the app's inbound-email webhook (stood in for by the test).
 /// </summary>
-public sealed class MessagingPanelsPageTests : IAsyncLifetime
+public sealed class MessagingPanelsPageTests : BrowserTest
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
     private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 15_000 };
     private readonly InboundEmailCatcher _webhook = new();
-    private RunningApp? _app;
-    private Chromium? _chromium;
 
-    private RunningApp App => _app!;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task<RunningApp> StartAppAsync()
     {
-        _app = await RunningApp.StartAsync(services: s =>
+        return await RunningApp.StartAsync(services: s =>
         {
             s.AddSingleton<TimeProvider>(_time);
             s.AddSingleton<IStartupFilter>(_webhook);
         });
-        _chromium = await Chromium.LaunchAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
     }
 
     [Fact]
     public async Task A_tester_reads_a_text_and_an_email_from_the_contact_center_texts_back_and_replies_in_thread()
     {
-        var page = await _chromium!.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
+        var page = await Chromium.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString() });
         try
         {
             await page.GotoAsync("/simulator");
