@@ -1,3 +1,4 @@
+using ContactCenter.Integration.Tests.Infrastructure;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -100,7 +101,7 @@ public sealed class EmailEndpointTests : IAsyncLifetime
         builder.Services.AddProblemDetails();
         builder.Services.AddEmailChannel(builder.Configuration);
         builder.Services.Replace(ServiceDescriptor.Singleton(provider =>
-            new GraphMailClient(new Uri(_graph.Urls.First() + "/v1.0/"), new StaticToken(), new GraphMailClientOptions { MaxMessageBytes = 65536 })));
+            new GraphMailClient(new Uri(_graph.Urls.First() + "/v1.0/"), new FixedTokenCredential(GraphToken, GraphMailClient.Scope), new GraphMailClientOptions { MaxMessageBytes = 65536 })));
         _app = builder.Build();
         _app.MapEmailChannel();
         await _app.StartAsync(Ct);
@@ -470,15 +471,6 @@ public sealed class EmailEndpointTests : IAsyncLifetime
             }
             return Task.CompletedTask;
         }
-    }
-
-    private sealed class StaticToken : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            requestContext.Scopes.SequenceEqual([GraphMailClient.Scope]) ? new AccessToken(GraphToken, DateTimeOffset.MaxValue) : throw new InvalidOperationException("wrong scope");
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }
 

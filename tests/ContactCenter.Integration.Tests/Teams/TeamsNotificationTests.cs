@@ -54,7 +54,7 @@ public sealed class TeamsNotificationTests : IAsyncLifetime
         services =>
         {
             services.RemoveAll<ITeamsActivityFeed>();
-            services.AddSingleton<ITeamsActivityFeed>(new GraphActivityFeedClient(new Uri(_graph.Urls.First() + "/v1.0/"), new StaticToken(), TeamsAppId,
+            services.AddSingleton<ITeamsActivityFeed>(new GraphActivityFeedClient(new Uri(_graph.Urls.First() + "/v1.0/"), new FixedTokenCredential(GraphToken, GraphActivityFeedClient.Scope), TeamsAppId,
                 new GraphActivityFeedClientOptions { Retry = { MaxRetries = 0 } }));
         });
 
@@ -123,14 +123,5 @@ public sealed class TeamsNotificationTests : IAsyncLifetime
         await Eventually.ValueAsync(async () => (await app.GetJsonAsync("/api/agents/ann"))["offer"] is JsonObject offer ? offer : null, "the offer to ann");
         await Task.Delay(300, Ct);
         Assert.Empty(_graphRequests);
-    }
-
-    private sealed class StaticToken : TokenCredential
-    {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            requestContext.Scopes.SequenceEqual([GraphActivityFeedClient.Scope]) ? new AccessToken(GraphToken, DateTimeOffset.MaxValue) : throw new InvalidOperationException("wrong scope");
-
-        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(GetToken(requestContext, cancellationToken));
     }
 }
