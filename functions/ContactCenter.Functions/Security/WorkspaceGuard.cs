@@ -1,11 +1,10 @@
 using ContactCenter.Core.Conversations;
-using ContactCenter.Core.Routing;
 using ContactCenter.Core.Voice;
 
 namespace ContactCenter.Functions.Security;
 
 /// <summary>
-/// Access rules that depend on data, for handlers of workspace functions: the conversation, call or contact must be
+/// Access rules that depend on data, for handlers of workspace functions: the conversation or call must be
 /// assigned to the caller (supervisors pass every check). Each throws <see cref="WorkspaceForbiddenException"/>,
 /// which <see cref="WorkspaceEndpoint"/> answers with 403 problem+json. Unknown ids pass, so the handler answers 404.
 /// </summary>
@@ -49,26 +48,6 @@ public static class WorkspaceGuard
             && stored.Call.AgentId != user.AgentId)
         {
             throw new WorkspaceForbiddenException($"Call '{callId}' is not assigned to you.");
-        }
-    }
-
-    /// <summary>The contact must be assigned or offered to the caller.</summary>
-    public static async Task RequireAssignedContactAsync(this HttpContext context, string contactId)
-    {
-        if (context.GetWorkspaceUser() is { IsSupervisor: false } user)
-        {
-            ContactState? contact = null;
-            try
-            {
-                contact = await context.RequestServices.GetRequiredService<AcdService>().GetContactAsync(contactId, context.RequestAborted);
-            }
-            catch (UnknownContactException)
-            {
-            }
-            if (contact is not null && contact.AgentId != user.AgentId && contact.OfferedTo != user.AgentId)
-            {
-                throw new WorkspaceForbiddenException($"Contact '{contactId}' is not assigned to you.");
-            }
         }
     }
 }
