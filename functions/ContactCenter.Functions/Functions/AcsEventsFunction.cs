@@ -15,7 +15,7 @@ public sealed class AcsEventsFunction(ILogger<AcsEventsFunction> logger) : ITrig
     public Task<InvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken)
     {
         var trigger = FunctionCatalog.AcsEvents.Trigger.Name;
-        var inbound = EventGridEventReader.Read(invocation.Binding(trigger));
+        var inbound = EventGridEventReader.Read(invocation.BindingJson(trigger));
         logger.LogInformation("Accepted {EventType} event {EventId}.", inbound.Type, inbound.Id);
         ContactCenterTelemetry.RecordInboundEvent(inbound.Type, "accepted");
         var result = new InvocationResult()

@@ -42,7 +42,12 @@ public sealed record HttpOutput() : FunctionBinding("http", "out", "res");
 /// <summary>Event Grid trigger: one event per invocation, in Data[Name].</summary>
 public sealed record EventGridTrigger(string Name = "eventGridEvent") : FunctionBinding("eventGridTrigger", "in", Name);
 
-/// <summary>Service Bus queue trigger: the message body in Data[Name], broker properties in Metadata.</summary>
+/// <summary>
+/// Service Bus queue trigger: the message body in Data[Name], broker properties in Metadata. Declared with
+/// <c>"dataType": "binary"</c> so the host binds the body to byte[] and sends exactly its bytes (base64 in the JSON);
+/// without it the body binds to string and arrives JSON-encoded twice, with its top-level JSON properties merged into
+/// Metadata over the broker properties (docs/functions-host.md has the sources).
+/// </summary>
 public sealed record ServiceBusTrigger(string QueueName, bool IsSessionsEnabled = false, string Name = "message")
     : FunctionBinding("serviceBusTrigger", "in", Name)
 {
@@ -50,6 +55,7 @@ public sealed record ServiceBusTrigger(string QueueName, bool IsSessionsEnabled 
     {
         json["queueName"] = QueueName;
         json["connection"] = ServiceBusConnection;
+        json["dataType"] = "binary";
         if (IsSessionsEnabled)
         {
             json["isSessionsEnabled"] = true;

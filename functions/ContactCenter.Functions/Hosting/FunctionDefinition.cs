@@ -20,6 +20,13 @@ public sealed partial record FunctionDefinition
         {
             throw new ArgumentException($"Function '{name}' may only add output bindings besides its trigger.", nameof(outputs));
         }
+        // The host forwards an HTTP request as-is only when the function has exactly an httpTrigger and an http output
+        // (FunctionMetadataExtensions.IsHttpInAndOutFunction in Azure/azure-functions-host); with any other output it
+        // would send the {Data, Metadata} payload instead, which the forwarded routes do not read.
+        if (trigger is HttpTrigger && outputs.Any(o => o is not HttpOutput))
+        {
+            throw new ArgumentException($"Function '{name}' is HTTP-triggered: its only output may be the http output, or the host stops forwarding the request.", nameof(outputs));
+        }
         Name = name;
         Trigger = trigger;
         Outputs = trigger is HttpTrigger && outputs.Length == 0 ? [new HttpOutput()] : outputs;

@@ -70,7 +70,7 @@ public static class FunctionEndpoints
             result = TypedResults.Json(output.ToResponse(), ProtocolJsonContext.Default.InvocationResponse);
             outcome = "succeeded";
         }
-        catch (Exception ex) when (ex is InvalidInvocationException or InvalidInboundEventException or InvalidAcdWorkException)
+        catch (Exception ex) when (ex is InvalidInvocationException or InvalidInboundEventException or InvalidAcdWorkException or Core.Voice.InvalidCallWorkException)
         {
             logger.LogWarning("Rejected invocation of {FunctionName}: {Reason}", function.Name, ex.Message);
             result = Problem(StatusCodes.Status400BadRequest, "Invalid invocation payload", ex.Message, function, invocationId);
@@ -98,26 +98,9 @@ public static class FunctionEndpoints
 
     private static async Task<FunctionInvocation> ReadInvocationAsync(HttpContext context, FunctionDefinition function, string invocationId)
     {
-        InvocationRequest? request;
-        try
-        {
-            request = await JsonSerializer.DeserializeAsync(context.Request.Body, ProtocolJsonContext.Default.InvocationRequest, context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidInvocationException($"The body is not a valid invocation payload: {ex.Message}", ex);
-        }
-        if (request is null)
-        {
-            throw new InvalidInvocationException("The body is JSON null; expected an object with Data and Metadata.");
-        }
-        if (request.Data is null)
-        {
-            throw new InvalidInvocationException("The invocation payload has no Data object.");
-        }
-        var invocation = new FunctionInvocation(function.Name, request.Data, request.Metadata ?? [], invocationId);
-        invocation.Binding(function.Trigger.Name);
-        return invocation;
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        return FunctionInvocation.Parse(function.Name, function.Trigger.Name, body.GetBuffer().AsSpan(0, (int)body.Length), invocationId);
     }
 
     internal static IResult Problem(int status, string title, string detail, FunctionDefinition? function = null, string? invocationId = null)

@@ -31,22 +31,47 @@ public sealed class FunctionInvocation(string functionName, IReadOnlyDictionary<
             : throw new InvalidInvocationException($"Data.{name} is required for function {FunctionName}.");
 
     /// <summary>
-    /// A binding that carries text (a Service Bus message body). The host sends string bodies either as a JSON
-    /// string or, when the body itself is JSON, as the parsed value; both come back here as the same text.
+    /// A binding that carries a Service Bus message body: the original text, decoded from the host's base64
+    /// (dataType binary) or JSON-string-literal encoding (<see cref="HostValues.BodyText"/>). Anything else is bad input (400).
     /// </summary>
-    public string BindingText(string name)
-    {
-        var value = Binding(name);
-        return value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
-    }
+    public string BindingText(string name) => HostValues.BodyText(Binding(name), $"Data.{name} of {FunctionName}");
 
+    /// <summary>A binding that carries a JSON object (an Event Grid event), sent as an object or as JSON text.</summary>
+    public JsonElement BindingJson(string name) => HostValues.JsonObject(Binding(name), $"Data.{name} of {FunctionName}");
+
+    /// <summary>A metadata value as text, with the host's JSON quoting undone (<see cref="HostValues.MetadataText"/>).</summary>
     public string? MetadataText(string name) =>
-        Metadata.TryGetValue(name, out var value) ? value.ValueKind switch
+        Metadata.TryGetValue(name, out var value) ? HostValues.MetadataText(value) : null;
+
+    /// <summary>The broker properties of a Service Bus-triggered invocation (message id, session, delivery count, ...).</summary>
+    public ServiceBusMessageMetadata ServiceBus => _serviceBus ??= ServiceBusMessageMetadata.From(Metadata);
+
+    private ServiceBusMessageMetadata? _serviceBus;
+
+    /// <summary>Reads the host's request body ({"Data": {...}, "Metadata": {...}}) for a function; bad input is a 400.</summary>
+    public static FunctionInvocation Parse(string functionName, string triggerName, ReadOnlySpan<byte> utf8Json, string invocationId)
+    {
+        InvocationRequest? request;
+        try
         {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Null or JsonValueKind.Undefined => null,
-            _ => value.GetRawText(),
-        } : null;
+            request = JsonSerializer.Deserialize(utf8Json, ProtocolJsonContext.Default.InvocationRequest);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInvocationException($"The body is not a valid invocation payload: {ex.Message}", ex);
+        }
+        if (request is null)
+        {
+            throw new InvalidInvocationException("The body is JSON null; expected an object with Data and Metadata.");
+        }
+        if (request.Data is null)
+        {
+            throw new InvalidInvocationException("The invocation payload has no Data object.");
+        }
+        var invocation = new FunctionInvocation(functionName, request.Data, request.Metadata ?? [], invocationId);
+        invocation.Binding(triggerName);
+        return invocation;
+    }
 }
 
 /// <summary>The outcome of a triggered function: output binding values and log lines.</summary>

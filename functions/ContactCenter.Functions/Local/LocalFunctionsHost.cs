@@ -35,6 +35,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     private readonly ConcurrentDictionary<long, DateTimeOffset> _scheduled = new();
     private readonly HashSet<string> _sessionQueues = new(StringComparer.Ordinal);
     private long _scheduledSequence;
+    private long _sequenceNumber;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly Lock _idleGate = new();
@@ -92,7 +93,8 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
     /// does not count as in flight until then. A session-enabled queue refuses a message without a session id, as
     /// Service Bus does.
     /// </summary>
-    public string SendToQueue(string queueName, string body, string? sessionId = null, string? messageId = null, DateTimeOffset? scheduledFor = null)
+    public string SendToQueue(string queueName, string body, string? sessionId = null, string? messageId = null, DateTimeOffset? scheduledFor = null,
+        string? contentType = "application/json")
     {
         var id = messageId ?? Guid.NewGuid().ToString("N");
         if (!_sources.TryGetValue($"servicebus:{queueName}", out var channel))
@@ -108,7 +110,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         var delay = scheduledFor is { } at ? at - _timeProvider.GetUtcNow() : TimeSpan.Zero;
         if (delay <= TimeSpan.Zero)
         {
-            Enqueue(channel, new LocalMessage(id, body, sessionId, _timeProvider.GetUtcNow()));
+            Enqueue(channel, new LocalMessage(id, body, sessionId, _timeProvider.GetUtcNow(), contentType, Interlocked.Increment(ref _sequenceNumber)));
             return id;
         }
         var key = Interlocked.Increment(ref _scheduledSequence);
@@ -118,7 +120,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
             try
             {
                 await Task.Delay(delay, _timeProvider, _stopping.Token);
-                Enqueue(channel, new LocalMessage(id, body, sessionId, _timeProvider.GetUtcNow()));
+                Enqueue(channel, new LocalMessage(id, body, sessionId, _timeProvider.GetUtcNow(), contentType, Interlocked.Increment(ref _sequenceNumber)));
             }
             catch (OperationCanceledException)
             {
@@ -137,7 +139,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         var id = gridEvent["id"]?.GetValue<string>() ?? Guid.NewGuid().ToString();
         foreach (var function in _functions.Where(f => f.Trigger is EventGridTrigger))
         {
-            Enqueue(_sources[SourceOf(function)], new LocalMessage(id, gridEvent.ToJsonString(), null, _timeProvider.GetUtcNow()));
+            Enqueue(_sources[SourceOf(function)], new LocalMessage(id, gridEvent.ToJsonString(), null, _timeProvider.GetUtcNow(), "application/json", 0));
         }
         return id;
     }
@@ -303,22 +305,17 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         _deadLetters.Enqueue(new DeadLetter(SourceOf(function), message.MessageId, message.Body, reason, _options.MaxDeliveryCount, _timeProvider.GetUtcNow()));
     }
 
-    private (JsonObject Data, JsonObject Metadata) Payload(FunctionDefinition function, LocalMessage message, int deliveryCount)
+    /// <summary>The host's Data and Metadata for one delivery (<see cref="HostPayloadEncoder"/> has the sources).</summary>
+    private static (JsonObject Data, JsonObject Metadata) Payload(FunctionDefinition function, LocalMessage message, int deliveryCount)
     {
-        var now = _timeProvider.GetUtcNow();
         if (function.Trigger is EventGridTrigger grid)
         {
+            // The Event Grid extension's trigger value is a JToken, which reaches the handler as the event object.
             return (new JsonObject { [grid.Name] = JsonNode.Parse(message.Body) }, new JsonObject());
         }
-        var trigger = (ServiceBusTrigger)function.Trigger;
-        return (new JsonObject { [trigger.Name] = message.Body }, new JsonObject
-        {
-            ["MessageId"] = message.MessageId,
-            ["DeliveryCount"] = deliveryCount,
-            ["SessionId"] = message.SessionId,
-            ["EnqueuedTimeUtc"] = message.EnqueuedAt.UtcDateTime.ToString("O"),
-            ["ContentType"] = "application/json",
-        });
+        return HostPayloadEncoder.ServiceBus((ServiceBusTrigger)function.Trigger, new HostPayloadEncoder.ServiceBusDelivery(
+            message.MessageId, message.Body, message.SessionId, message.EnqueuedAt, deliveryCount, message.SequenceNumber,
+            message.ContentType, LockToken: Guid.NewGuid().ToString(), "local.servicebus.windows.net"));
     }
 
     private async Task TimerLoopAsync(FunctionDefinition function, CronExpression schedule, DateTimeOffset? due, CancellationToken stopping)
@@ -370,18 +367,16 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         FunctionDefinition function, JsonObject data, JsonObject metadata, CancellationToken cancellationToken)
     {
         var http = _http ?? throw new InvalidOperationException("The local host has not started yet.");
-        metadata["sys"] = new JsonObject
-        {
-            ["MethodName"] = function.Name,
-            ["UtcNow"] = _timeProvider.GetUtcNow().UtcDateTime.ToString("O"),
-            ["RandGuid"] = Guid.NewGuid().ToString(),
-        };
+        metadata["sys"] = HostPayloadEncoder.Sys(function.Name, _timeProvider.GetUtcNow());
         var payload = new JsonObject { ["Data"] = data, ["Metadata"] = metadata };
         using var request = new HttpRequestMessage(HttpMethod.Post, function.HandlerPath.TrimStart('/'))
         {
             Content = new StringContent(payload.ToJsonString(), System.Text.Encoding.UTF8, "application/json"),
         };
+        // The host's headers (DefaultHttpWorkerService.AddHeaders): invocation id, host version, user agent.
         request.Headers.Add(FunctionEndpoints.InvocationIdHeader, Guid.NewGuid().ToString());
+        request.Headers.Add(HostPayloadEncoder.HostVersionHeader, HostPayloadEncoder.HostVersion);
+        request.Headers.UserAgent.ParseAdd($"{HostPayloadEncoder.UserAgentProduct}/{HostPayloadEncoder.HostVersion}");
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -400,7 +395,11 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         return (response.StatusCode, body);
     }
 
-    /// <summary>What the host does with Outputs: each Service Bus output value (or array of values) becomes a message.</summary>
+    /// <summary>
+    /// What the host does with Outputs: each Service Bus output value (or array of values) becomes a text/plain message
+    /// (<see cref="HostPayloadEncoder.ServiceBusOutputBody"/>). A non-2xx answer never gets here: the host processes
+    /// Outputs and Logs only after EnsureSuccessStatusCode (DefaultHttpWorkerService.ProcessDefaultInvocationRequest).
+    /// </summary>
     private void RouteOutputs(FunctionDefinition function, InvocationResponse response)
     {
         foreach (var output in function.Outputs.OfType<ServiceBusOutput>())
@@ -409,11 +408,16 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
             {
                 continue;
             }
-            var messages = value is JsonArray array ? array.ToList() : [value];
-            foreach (var message in messages.Where(m => m is not null))
+            var bodies = value is JsonArray array
+                ? array.Where(m => m is not null).Select(m => HostPayloadEncoder.ServiceBusOutputBody(m!, inArray: true))
+                : [HostPayloadEncoder.ServiceBusOutputBody(value, inArray: false)];
+            foreach (var body in bodies)
             {
-                var body = message is JsonValue v && v.TryGetValue<string>(out var text) ? text : message!.ToJsonString();
-                SendToQueue(output.QueueName, body);
+                if (body == "System.Byte[]")
+                {
+                    _logger.LogWarning("{FunctionName} output {Output} is a base64-looking string: the host decodes it and sends \"System.Byte[]\".", function.Name, output.Name);
+                }
+                SendToQueue(output.QueueName, body, contentType: HostPayloadEncoder.ServiceBusOutputContentType);
             }
         }
     }
@@ -458,7 +462,7 @@ public sealed class LocalFunctionsHost : IHostedService, IDisposable
         return idle;
     }
 
-    private sealed record LocalMessage(string MessageId, string Body, string? SessionId, DateTimeOffset EnqueuedAt);
+    private sealed record LocalMessage(string MessageId, string Body, string? SessionId, DateTimeOffset EnqueuedAt, string? ContentType, long SequenceNumber);
 }
 
 public sealed record DeadLetter(string Source, string MessageId, string Body, string Reason, int DeliveryCount, DateTimeOffset DeadLetteredAt);

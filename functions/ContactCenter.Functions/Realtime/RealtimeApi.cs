@@ -53,7 +53,10 @@ public static class RealtimeApi
     {
         app.MapTriggeredFunction<WorkspaceNotificationsFunction>(RealtimeFunctions.WorkspaceNotifications);
         app.MapHttpFunction(RealtimeFunctions.Negotiate, NegotiateAsync);
-        app.MapHttpFunction(RealtimeFunctions.Events, EventsAsync);
+        if (app.Services.GetRequiredService<HostingEnvironment>().Mode == HostingMode.Local)
+        {
+            app.MapGet(RealtimeFunctions.LocalEventsRoute, async context => await (await EventsAsync(context)).ExecuteAsync(context));
+        }
         return app;
     }
 
@@ -78,13 +81,14 @@ public static class RealtimeApi
             var info = await signalR.ClientInfoAsync(RealtimeFunctions.Hub, caller.AgentId, ClientTokenLifetime, context.RequestAborted);
             return TypedResults.Json(new NegotiateResponse("signalr", info.Url, info.AccessToken), RealtimeJsonContext.Default.NegotiateResponse);
         }
+        // The SSE stream exists in local mode only: a forwarded response is buffered by the host (see LocalEventsRoute).
         if (context.RequestServices.GetRequiredService<HostingEnvironment>().Mode != HostingMode.Local)
         {
             return FunctionEndpoints.Problem(StatusCodes.Status503ServiceUnavailable, "Real-time push is not configured",
                 $"Set {SignalROutput.ConnectionSetting} (or {SignalROutput.ConnectionSetting}__serviceUri) to the SignalR Service.");
         }
         var ticket = context.RequestServices.GetRequiredService<LocalWorkspaceHub>().IssueTicket(caller);
-        return TypedResults.Json(new NegotiateResponse("sse", $"/api/realtime/events?access_token={ticket}", null), RealtimeJsonContext.Default.NegotiateResponse);
+        return TypedResults.Json(new NegotiateResponse("sse", $"{RealtimeFunctions.LocalEventsRoute}?access_token={ticket}", null), RealtimeJsonContext.Default.NegotiateResponse);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ using ContactCenter.Functions.Local;
 
 namespace ContactCenter.Functions.Realtime;
 
-/// <summary>Real-time push to agents' workspaces: negotiate, the local SSE stream, and the queue-triggered sender.</summary>
+/// <summary>Real-time push to agents' workspaces: negotiate and the queue-triggered sender (and local mode's SSE stream).</summary>
 public static class RealtimeFunctions
 {
     public const string Hub = "workspace";
@@ -21,16 +21,19 @@ public static class RealtimeFunctions
     };
 
     /// <summary>
-    /// Not a workspace function: an EventSource cannot send an Authorization header, so the stream proves itself with the
-    /// one-time ticket negotiate put in its URL (issued to the signed-in caller, redeemed once within two minutes).
+    /// Local mode's Server-Sent Events stream. Not a function: under the Functions host a forwarded response is buffered
+    /// whole before the caller sees a byte (DefaultHttpWorkerService sends with HttpClient's default ResponseContentRead),
+    /// so a stream could never work there; the host has no function.json for it and the route is mapped in local mode
+    /// only. Not a workspace route either: an EventSource cannot send an Authorization header, so the stream proves
+    /// itself with the one-time ticket negotiate put in its URL (issued to the signed-in caller, redeemed once within two minutes).
     /// </summary>
-    public static readonly FunctionDefinition Events = new("RealtimeEvents", new HttpTrigger("realtime/events", ["get"]));
+    public const string LocalEventsRoute = "/api/realtime/events";
 
     /// <summary>Drains workspace-notifications into the SignalR output binding (the local host plays that binding).</summary>
     public static readonly FunctionDefinition WorkspaceNotifications = new("WorkspaceNotifications",
         new ServiceBusTrigger(QueueNames.WorkspaceNotifications), new SignalROutput(SignalRMessagesOutput, Hub));
 
-    public static IReadOnlyList<FunctionDefinition> All { get; } = [Negotiate, Events, WorkspaceNotifications];
+    public static IReadOnlyList<FunctionDefinition> All { get; } = [Negotiate, WorkspaceNotifications];
 
     /// <summary>The SignalR output binding's messages for one notification: to the agent's user id and/or the supervisors group.</summary>
     public static JsonArray SignalRMessages(WorkspaceMessage message)

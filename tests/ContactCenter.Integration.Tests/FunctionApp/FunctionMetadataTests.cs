@@ -24,9 +24,11 @@ public sealed class FunctionMetadataTests
         }
 
         // Anything the host could invoke (a single-segment POST, or a route under the HTTP prefix) must be declared.
-        // Local sign-in is the exception: it is mapped in local mode only, never under the host (WorkspaceAuthorizationTests).
+        // Local sign-in and the local SSE stream are the exceptions: mapped in local mode only, never under the host
+        // (WorkspaceAuthorizationTests.Under_the_functions_host_there_is_no_local_sign_in_and_entra_tokens_are_required).
+        string[] localOnly = [ContactCenter.Functions.Security.SecurityFunctions.LocalTokenRoute, ContactCenter.Functions.Realtime.RealtimeFunctions.LocalEventsRoute];
         var hostVisible = endpoints.Where(e => (e.RoutePattern.RawText!.TrimStart('/').StartsWith($"{FunctionAppLayout.HttpRoutePrefix}/", StringComparison.Ordinal)
-                && "/" + e.RoutePattern.RawText!.TrimStart('/') != ContactCenter.Functions.Security.SecurityFunctions.LocalTokenRoute)
+                && !localOnly.Contains("/" + e.RoutePattern.RawText!.TrimStart('/')))
             || (e.RoutePattern.PathSegments.Count == 1 && e.RoutePattern.Parameters.Count == 0
                 && e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods.Contains("POST") != false));
         Assert.All(hostVisible, e => Assert.NotNull(e.Metadata.GetMetadata<FunctionDefinition>()));
@@ -48,7 +50,7 @@ public sealed class FunctionMetadataTests
                          {"type":"serviceBus","direction":"out","name":"inboundEvents","queueName":"inbound-events","connection":"ServiceBusConnection"}]}
             """);
         AssertJson(dir, "InboundEvents", """
-            {"bindings":[{"type":"serviceBusTrigger","direction":"in","name":"message","queueName":"inbound-events","connection":"ServiceBusConnection"}]}
+            {"bindings":[{"type":"serviceBusTrigger","direction":"in","name":"message","queueName":"inbound-events","connection":"ServiceBusConnection","dataType":"binary"}]}
             """);
         AssertJson(dir, "Heartbeat", """
             {"bindings":[{"type":"timerTrigger","direction":"in","name":"timer","schedule":"0 */5 * * * *"}]}
@@ -74,6 +76,26 @@ public sealed class FunctionMetadataTests
         Assert.Throws<ArgumentException>(() => new FunctionDefinition("1bad", new TimerTrigger("0 * * * * *")));
         Assert.Throws<ArgumentException>(() => new FunctionDefinition("NoTrigger", new ServiceBusOutput("out", "q")));
         Assert.Throws<ArgumentException>(() => new FunctionDefinition("Twice", new ServiceBusTrigger("q"), new ServiceBusOutput("message", "q2")));
+    }
+
+    [Fact]
+    public void An_http_function_may_have_no_output_but_the_http_one_so_the_host_keeps_forwarding_it()
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new FunctionDefinition("HttpToQueue", new HttpTrigger("x", ["post"]), new ServiceBusOutput("out", "q")));
+        Assert.Contains("forwarding", refused.Message);
+        Assert.Throws<ArgumentException>(() => new FunctionDefinition("HttpToSignalR", new HttpTrigger("x", ["post"]), new HttpOutput(), new SignalROutput("push", "hub")));
+
+        var plain = new FunctionDefinition("Plain", new HttpTrigger("x", ["get"]));
+        Assert.IsType<HttpOutput>(Assert.Single(plain.Outputs));
+        Assert.All(FunctionCatalog.All.Where(f => f.IsHttp), f => Assert.IsType<HttpOutput>(Assert.Single(f.Outputs)));
+    }
+
+    [Fact]
+    public void Every_service_bus_trigger_takes_the_body_as_binary_which_the_fixtures_encode_as_the_host_does()
+    {
+        var triggers = FunctionCatalog.All.Select(f => f.Trigger).OfType<ServiceBusTrigger>().ToList();
+        Assert.Equal(6, triggers.Count);
+        Assert.All(triggers, t => Assert.Equal("binary", t.ToJson()["dataType"]!.GetValue<string>()));
     }
 
     private static void AssertJson(string dir, string function, string expected)

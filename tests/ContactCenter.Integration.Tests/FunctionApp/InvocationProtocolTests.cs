@@ -62,17 +62,17 @@ public sealed class InvocationProtocolTests
     }
 
     [Fact]
-    public async Task A_message_body_sent_as_a_json_object_rather_than_a_string_is_read_the_same()
+    public async Task A_message_body_sent_as_a_json_object_is_refused_because_the_host_never_sends_one()
     {
         await using var app = await RunningApp.StartAsync();
-        var envelope = JsonNode.Parse("""{"id":"obj-1","type":"Custom.Type","source":"/s","subject":null,"time":"2026-11-23T09:00:00Z","data":{}}""");
         var payload = HostPayloads.ServiceBusMessage("placeholder");
-        payload["Data"]!["message"] = envelope;
+        payload["Data"]!["message"] = JsonNode.Parse("""{"id":"obj-1","type":"Custom.Type","source":"/s","time":"2026-11-23T09:00:00Z","data":{}}""");
 
         using var response = await app.InvokeAsync("InboundEvents", payload);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotNull(await app.Store.GetAsync(TableNames.InboundEvents, "obj-1", "processed", Ct));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("base64", await response.Content.ReadAsStringAsync(Ct));
+        Assert.Null(await app.Store.GetAsync(TableNames.InboundEvents, "obj-1", "processed", Ct));
     }
 
     [Fact]
@@ -97,8 +97,12 @@ public sealed class InvocationProtocolTests
     [InlineData("AcsEvents", """{"Data":{"eventGridEvent":{"id":"x"}}}""", "expected 'eventType'")]
     [InlineData("AcsEvents", """{"Data":{"eventGridEvent":{"id":"x","eventType":"t","subject":"s","dataVersion":"1","eventTime":"yesterday"}}}""", "RFC 3339")]
     [InlineData("AcsEvents", """{"Data":{"eventGridEvent":{"specversion":"0.3","id":"x","type":"t","source":"s"}}}""", "specversion")]
-    [InlineData("InboundEvents", """{"Data":{"message":"{}"}}""", "not an inbound event")]
-    [InlineData("InboundEvents", """{"Data":{"message":"plain text"}}""", "not an inbound event")]
+    [InlineData("InboundEvents", """{"Data":{"message":"e30="}}""", "not an inbound event")] // base64 of {}
+    [InlineData("InboundEvents", """{"Data":{"message":"cGxhaW4gdGV4dA=="}}""", "not an inbound event")] // base64 of plain text
+    [InlineData("InboundEvents", """{"Data":{"message":"\"plain text\""}}""", "not an inbound event")] // a JSON string literal
+    [InlineData("InboundEvents", """{"Data":{"message":"{}"}}""", "neither base64")]
+    [InlineData("InboundEvents", """{"Data":{"message":"//79"}}""", "not UTF-8")]
+    [InlineData("InboundEvents", """{"Data":{"message":42}}""", "base64 string")]
     [InlineData("Heartbeat", """{"Data":{"timer":null}}""", "Data.timer is required")]
     public async Task Malformed_invocations_get_400_problem_json_and_the_process_keeps_serving(string function, string body, string reason)
     {

@@ -51,6 +51,41 @@ public sealed class RealHostServiceBusTests
         }
     }
 
+    [Fact]
+    public async Task The_broker_properties_are_read_from_the_hosts_json_quoted_metadata()
+    {
+        await using var app = await RunningApp.StartAsync();
+        var payload = ServiceBusMessage("""{"kind":"route","queueId":"general"}""", deliveryCount: 3, sessionId: "general", function: "AcdRouting",
+            applicationProperties: new JsonObject { ["origin"] = "test", ["attempt"] = 2 });
+
+        var invocation = ContactCenter.Functions.Hosting.FunctionInvocation.Parse("AcdRouting", "message", System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()), "id-1");
+
+        Assert.Equal(MessageId, invocation.ServiceBus.MessageId);
+        Assert.Equal("general", invocation.ServiceBus.SessionId);
+        Assert.Equal(3, invocation.ServiceBus.DeliveryCount);
+        Assert.Equal(42L, invocation.ServiceBus.SequenceNumber);
+        Assert.Equal("application/json", invocation.ServiceBus.ContentType);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 9, 0, 2, TimeSpan.Zero), invocation.ServiceBus.EnqueuedTime);
+        Assert.Equal("test", invocation.ServiceBus.ApplicationProperties["origin"].GetString());
+        Assert.Equal(2, invocation.ServiceBus.ApplicationProperties["attempt"].GetInt32());
+        Assert.Equal("""{"kind":"route","queueId":"general"}""", invocation.BindingText("message"));
+    }
+
+    [Fact]
+    public async Task Body_properties_the_host_merges_into_metadata_do_not_change_the_body()
+    {
+        // Without dataType binary the host copies the body's top-level properties into Metadata (Utility.ApplyBindingData).
+        var payload = ServiceBusMessage("""{"messageId":"from-the-body","count":3,"nested":{"a":1},"list":[1]}""", encoding: BodyEncoding.String);
+
+        var invocation = ContactCenter.Functions.Hosting.FunctionInvocation.Parse("InboundEvents", "message", System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()), "id-2");
+
+        Assert.Equal("""{"messageId":"from-the-body","count":3,"nested":{"a":1},"list":[1]}""", invocation.BindingText("message"));
+        Assert.Equal("3", invocation.MetadataText("count"));
+        Assert.Equal("from-the-body", invocation.MetadataText("messageId"));
+        Assert.False(invocation.Metadata.ContainsKey("list"));
+        await Task.CompletedTask;
+    }
+
     /// <summary>A body each function completes with 200 on a fresh app, and the session it travels in.</summary>
     private static async Task<(string Body, string? SessionId)> MessageForAsync(RunningApp app, string function)
     {

@@ -131,11 +131,7 @@ public sealed class RealtimeTests
     {
         await using var app = await RunningApp.StartAsync();
         var body = """{"type":"offer","agentId":"ann","supervisors":true,"data":{"contactId":"c1","channel":"Sms","queueId":"billing"}}""";
-        using var response = await app.InvokeAsync("WorkspaceNotifications", new JsonObject
-        {
-            ["Data"] = new JsonObject { ["message"] = body },
-            ["Metadata"] = new JsonObject { ["MessageId"] = "m1", ["DeliveryCount"] = 1 },
-        });
+        using var response = await app.InvokeAsync("WorkspaceNotifications", FunctionApp.HostPayloads.ServiceBusMessage(body, function: "WorkspaceNotifications"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var messages = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["Outputs"]!["signalRMessages"]!.AsArray();
 
@@ -145,7 +141,7 @@ public sealed class RealtimeTests
         Assert.All(messages, m => Assert.Equal("offer", m!["target"]!.GetValue<string>()));
         Assert.All(messages, m => Assert.Equal("c1", m!["arguments"]![0]!["contactId"]!.GetValue<string>()));
 
-        using var bad = await app.InvokeAsync("WorkspaceNotifications", new JsonObject { ["Data"] = new JsonObject { ["message"] = "{}" }, ["Metadata"] = new JsonObject() });
+        using var bad = await app.InvokeAsync("WorkspaceNotifications", FunctionApp.HostPayloads.ServiceBusMessage("{}", function: "WorkspaceNotifications"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 

@@ -307,6 +307,13 @@ public sealed class WorkspaceAuthorizationTests(AzuriteFixture azurite)
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", entra.Token(username: $"{agentId}@Contoso.com", roles: ["ContactCenter.Supervisor"]));
         using var signedIn = await client.SendAsync(request, Ct);
         var me = JsonNode.Parse(await signedIn.Content.ReadAsStringAsync(Ct))!;
+        // The host buffers forwarded responses, so the SSE stream is not there and negotiate never hands it out.
+        using var sse = await client.GetAsync("/api/realtime/events?access_token=anything", Ct);
+        using var negotiateRequest = new HttpRequestMessage(HttpMethod.Post, "/api/realtime/negotiate");
+        negotiateRequest.Headers.Authorization = request.Headers.Authorization;
+        using var negotiate = await client.SendAsync(negotiateRequest, Ct);
+        // Older hosts follow redirects when forwarding: the console is served at /api/agent itself, not redirected.
+        using var console = await client.GetAsync("/api/agent", Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, localToken.StatusCode);
         Assert.Null(app.Services.GetService<ContactCenter.Functions.Security.LocalTokenIssuer>());
@@ -317,6 +324,11 @@ public sealed class WorkspaceAuthorizationTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         Assert.Equal($"{agentId}@contoso.com", me["agentId"]!.GetValue<string>());
         Assert.Equal("entra", me["mode"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, sse.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, negotiate.StatusCode);
+        Assert.DoesNotContain("/api/realtime/events", await negotiate.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.OK, console.StatusCode);
+        Assert.Equal("text/html", console.Content.Headers.ContentType?.MediaType);
         await app.StopAsync(CancellationToken.None);
     }
 
