@@ -127,7 +127,7 @@ internal static class ColdStartBenchmark
         return text.ToString();
     }
 
-    private static double Percentile(List<double> values, int percentile)
+    internal static double Percentile(List<double> values, int percentile)
     {
         var sorted = values.Order().ToList();
         var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1;
@@ -141,7 +141,7 @@ internal static class ColdStartBenchmark
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -154,7 +154,7 @@ internal static class ColdStartBenchmark
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -166,7 +166,7 @@ internal static class ColdStartBenchmark
         throw new InvalidOperationException("Run this from inside the repository.");
     }
 
-    private static async Task RunAsync(string file, string arguments, string workingDirectory)
+    internal static async Task RunAsync(string file, string arguments, string workingDirectory)
     {
         using var process = Process.Start(new ProcessStartInfo(file, arguments) { WorkingDirectory = workingDirectory, UseShellExecute = false })!;
         await process.WaitForExitAsync();

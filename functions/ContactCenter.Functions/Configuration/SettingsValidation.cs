@@ -94,16 +94,10 @@ public sealed class ServiceBusOptionsValidator(HostingEnvironment hosting) : IVa
         {
             failures.Add($"ServiceBusConnection__fullyQualifiedNamespace '{options.FullyQualifiedNamespace}' is not a namespace host name such as contoso.servicebus.windows.net.");
         }
-        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString)
+            && ContactCenter.Azure.ServiceBus.ServiceBusClients.ConnectionStringProblem(options.ConnectionString) is { } problem)
         {
-            try
-            {
-                _ = new ContactCenter.Azure.ServiceBus.ServiceBusRestClient(options.ConnectionString);
-            }
-            catch (Exception ex) when (ex is FormatException or ArgumentException)
-            {
-                failures.Add($"ServiceBusConnection is not a valid Service Bus connection string ({ex.Message}).");
-            }
+            failures.Add($"ServiceBusConnection is not a valid Service Bus connection string ({problem}).");
         }
         if (hosting.Mode == HostingMode.FunctionsHost && !options.IsConfigured)
         {

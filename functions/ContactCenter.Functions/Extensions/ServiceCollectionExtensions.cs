@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
+using Azure.Messaging.ServiceBus;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using ContactCenter.Azure.ServiceBus;
 using ContactCenter.Azure.Tables;
@@ -107,7 +108,9 @@ public static class ServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton<IMessageSender>(provider => new ServiceBusMessageSender(CreateServiceBusClient(provider)));
+            // One ServiceBusClient (one AMQP connection) for the app; the sender caches a ServiceBusSender per queue.
+            services.AddSingleton(CreateServiceBusClient);
+            services.AddSingleton<IMessageSender>(provider => new ServiceBusMessageSender(provider.GetRequiredService<ServiceBusClient>()));
         }
 
         services.AddProblemDetails();
@@ -137,12 +140,12 @@ public static class ServiceCollectionExtensions
         return new InMemoryStateStore(provider.GetRequiredService<TimeProvider>());
     }
 
-    private static ServiceBusRestClient CreateServiceBusClient(IServiceProvider provider)
+    private static ServiceBusClient CreateServiceBusClient(IServiceProvider provider)
     {
         var options = provider.GetRequiredService<IOptions<ServiceBusOptions>>().Value;
         return options.NamespaceEndpoint is { } endpoint
-            ? new ServiceBusRestClient(endpoint, Credential(options.ClientId))
-            : new ServiceBusRestClient(options.ConnectionString!, timeProvider: provider.GetRequiredService<TimeProvider>());
+            ? ServiceBusClients.FromNamespace(endpoint.Host, Credential(options.ClientId))
+            : ServiceBusClients.FromConnectionString(options.ConnectionString!);
     }
 
     private static TableClientOptions TableClientOptions()

@@ -115,7 +115,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         var sent = Assert.Single(serviceBus.Messages, m => m.Queue == QueueNames.CallWork);
-        Assert.Equal("call-aot", sent.Broker["SessionId"]!.GetValue<string>());
+        Assert.Equal("call-aot", sent.SessionId);
         Assert.Equal(ContactCenter.Core.Voice.CallWorkKind.ProviderEvent, ContactCenter.Core.Voice.CallWork.FromJson(sent.Body).Kind);
     }
 
@@ -132,7 +132,8 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         var sent = Assert.Single(serviceBus.Messages, m => m.Queue == QueueNames.InboundEvents);
-        Assert.Equal(eventId, sent.Broker["MessageId"]!.GetValue<string>());
+        Assert.Equal(eventId, sent.MessageId);
+        Assert.Equal("application/json", sent.ContentType);
         Assert.Equal(eventId, InboundEvent.FromJson(sent.Body).Id);
     }
 
@@ -158,7 +159,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         var sent = all.Where(m => m.Queue == QueueNames.AcdRouting).ToList();
         Assert.All(sent, m => Assert.False(string.IsNullOrEmpty(m.SessionId), "every message on the session queue needs a session id"));
         var escalation = Assert.Single(sent, m => m.Body.Contains("\"Escalate\"", StringComparison.Ordinal) && m.Body.Contains(contact, StringComparison.Ordinal));
-        Assert.NotNull(escalation.ScheduledEnqueueTimeUtc); // billing's first overflow step, 180 s on
+        Assert.NotNull(escalation.ScheduledEnqueueTime); // billing's first overflow step, 180 s on
         var route = sent.Last(m => m.SessionId == "billing" && m.Body.Contains("\"Route\"", StringComparison.Ordinal));
 
         serviceBus.Messages.Clear();
@@ -170,8 +171,11 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         // This run's expiry: a pair left waiting in the shared tables by an interrupted earlier run may be routed too.
         var expiry = Assert.Single(serviceBus.Messages, m => m.Body.Contains("\"ExpireOffer\"", StringComparison.Ordinal) && m.Body.Contains(contact, StringComparison.Ordinal));
         Assert.Equal("billing", expiry.SessionId);
-        Assert.Equal(view["offerExpiresAt"]!.GetValue<DateTimeOffset>().ToString("R", System.Globalization.CultureInfo.InvariantCulture), expiry.ScheduledEnqueueTimeUtc);
-        Assert.StartsWith($"expire|{contact}|{agent}|", expiry.Broker["MessageId"]!.GetValue<string>(), StringComparison.Ordinal);
+        // AMQP timestamps carry milliseconds (x-opt-scheduled-enqueue-time).
+        Assert.Equal(view["offerExpiresAt"]!.GetValue<DateTimeOffset>().ToUnixTimeMilliseconds(), expiry.ScheduledEnqueueTime!.Value.ToUnixTimeMilliseconds());
+        Assert.StartsWith($"expire|{contact}|{agent}|", expiry.MessageId, StringComparison.Ordinal);
+        // The SAS tokens the SDK put on $cbs verified against the namespace key.
+        Assert.All(serviceBus.Tokens, token => Assert.True(token.Valid, token.Audience));
     }
 
     private static async Task PutAsync(HttpClient client, string path, string json)
