@@ -25,7 +25,7 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("local", report["mode"]!.GetValue<string>());
         Assert.Equal("in-memory", report["store"]!["kind"]!.GetValue<string>());
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Patience.Condition;
         while (!app.Stdout.Contains("/api/health") && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, Ct);
