@@ -10,7 +10,7 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = Patience.Startup;
 
     [Fact]
     public async Task Local_mode_boots_on_embedded_defaults_prints_its_urls_and_answers_health()
