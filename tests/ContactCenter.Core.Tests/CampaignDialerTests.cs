@@ -281,7 +281,7 @@ public sealed class CampaignDialerTests
         _clock.Advance(TimeSpan.FromHours(1));
         _placer.Gate = new TaskCompletionSource();
         var placing = dialer.DialDueAsync(Ct);
-        await _placer.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await _placer.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
         await dialer.RecordOutcomeAsync("spring", "+14255550100", "call-1", OutboundOutcome.Voicemail, Ct);
         _placer.Gate.SetResult();
         await placing;
@@ -303,7 +303,7 @@ public sealed class CampaignDialerTests
         var dialer = await RunningAsync("+14255550100");
         _placer.Gate = new TaskCompletionSource();
         var placing = dialer.DialDueAsync(Ct);
-        await _placer.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await _placer.Entered.Task.WaitAsync(TimeSpan.FromMinutes(1), Ct);
 
         await dialer.RecordOutcomeAsync("spring", "+14255550100", "call-1", OutboundOutcome.Answered, Ct);
         _placer.Gate.SetResult();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using ContactCenter.Browser.Tests.Infrastructure;
 using ContactCenter.Integration.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,21 +12,24 @@ namespace ContactCenter.Browser.Tests.AgentConsole;
 /// a customer's text becomes an offer, the agent accepts (with the mouse or the keyboard alone), reads the text on the
 /// customer's timeline, replies, the customer's simulated phone receives the reply, and the agent wraps up. An offer
 /// left to expire leaves with a clear message; a supervisor sees the board.
+/// The app and every page share one virtual clock (<see cref="SharedClock"/>): an offer's countdown reads the same
+/// on a loaded machine as on an idle one, and only <see cref="SharedClock.AdvanceAsync"/> makes it run down.
 /// Screenshots for docs/screenshots: `UPDATE_SCREENSHOTS=1 dotnet run --no-build -- -class "*AgentConsoleTests"`.
 /// </summary>
 public sealed class AgentConsoleTests : BrowserTest
 {
     private const string CustomerPhone = "+14255550100";
-    private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 15_000 };
-    private static readonly LocatorAssertionsToBeVisibleOptions PatientlyVisible = new() { Timeout = 15_000 };
 
-    // Virtual time starts at the real time: the offer's countdown in the browser (real clock) then reads sensibly.
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    // The offer timeout of the general queue (RulesFileAsync).
+    private const int OfferSeconds = 20;
+
+    // Virtual time (starting at the real time, as tokens and timestamps would): the app runs on it, the pages' Date reads it.
+    private readonly SharedClock _clock = new(DateTimeOffset.UtcNow);
 
     protected override async Task<RunningApp> StartAppAsync()
     {
         return await RunningApp.StartAsync(new Dictionary<string, string?> { ["Routing:RulesPath"] = await RulesFileAsync() },
-            s => s.AddSingleton<TimeProvider>(_time));
+            s => s.AddSingleton<TimeProvider>(_clock.Time));
     }
 
     [Fact]
@@ -43,10 +45,11 @@ public sealed class AgentConsoleTests : BrowserTest
 
             await TextTheContactCenterAsync("Where is my parcel?");
             var offer = page.GetByTestId("offer");
-            await Expect(offer).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(offer).ToBeVisibleAsync();
             await Expect(offer).ToContainTextAsync("New SMS contact");
             await Expect(offer).ToContainTextAsync("Queue general");
-            await Expect(page.GetByTestId("offer-countdown")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ s left$"));
+            // The page's clock is the app's: the whole timeout is left however long the steps above took.
+            await Expect(page.GetByTestId("offer-countdown")).ToHaveTextAsync($"{OfferSeconds} s left");
             await Expect(page.GetByTestId("offer-accept")).ToBeFocusedAsync();
             await SaveScreenshotAsync(page, "agent-console-offer.png");
 
@@ -54,7 +57,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await Expect(offer).ToBeHiddenAsync();
             await Expect(page.GetByTestId("inbox-item")).ToHaveCountAsync(1);
             var timeline = page.GetByTestId("timeline");
-            await Expect(timeline).ToContainTextAsync("Where is my parcel?", Patiently);
+            await Expect(timeline).ToContainTextAsync("Where is my parcel?");
             await Expect(timeline.GetByTestId("timeline-entry").First).ToContainTextAsync("SMS");
             await Expect(page.GetByTestId("case")).ToContainTextAsync(CustomerPhone);
             await Expect(page.GetByTestId("reply-channel")).ToHaveValueAsync("sms");
@@ -62,7 +65,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.GetByTestId("reply-text").FillAsync("It arrives tomorrow before noon.");
             await page.GetByTestId("reply-send").ClickAsync();
             await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("Reply sent by SMS.");
-            await Expect(timeline).ToContainTextAsync("It arrives tomorrow before noon.", Patiently);
+            await Expect(timeline).ToContainTextAsync("It arrives tomorrow before noon.");
             var received = await EventuallyAsync(async () => JsonNode.Parse(await App.Client.GetStringAsync($"/simulator/phones/{Uri.EscapeDataString(CustomerPhone)}/messages", Ct))!
                 .AsArray().FirstOrDefault(m => m!["message"]!.GetValue<string>() == "It arrives tomorrow before noon."), "the reply on the customer's phone");
             Assert.Equal("+18005550199", received!["from"]!.GetValue<string>());
@@ -82,7 +85,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await SaveScreenshotAsync(page, "agent-console-wrap-up.png");
             await page.GetByTestId("wrap-up").ClickAsync();
             await Expect(dialog).ToBeHiddenAsync();
-            await Expect(page.GetByTestId("announcer")).ToContainTextAsync($"completed as {codes[0]}", Patiently);
+            await Expect(page.GetByTestId("announcer")).ToContainTextAsync($"completed as {codes[0]}");
             await Expect(page.GetByTestId("inbox-item")).ToHaveCountAsync(0);
             await Expect(page.GetByTestId("contact")).ToBeHiddenAsync();
             Assert.Empty((await App.GetJsonAsync("/api/agents/ann"))["assignments"]!.AsArray());
@@ -97,28 +100,28 @@ public sealed class AgentConsoleTests : BrowserTest
         await WithPageAsync("keyboard", async page =>
         {
             await page.GotoAsync("/agent/");
-            await Expect(page.GetByTestId("agent-id")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("agent-id")).ToBeFocusedAsync();
             await page.Keyboard.TypeAsync("bob");
             await page.Keyboard.PressAsync("Enter");
             await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync("bob");
             // Signing in moves focus to the console (once the agent's state is loaded).
-            await Expect(page.Locator("#main")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await Expect(page.Locator("#main")).ToBeFocusedAsync();
             // From the console, back to the header's presence switch: Shift+Tab past "Sign out".
             await page.Keyboard.PressAsync("Shift+Tab");
             await page.Keyboard.PressAsync("Shift+Tab");
             await Expect(page.GetByTestId("presence")).ToBeFocusedAsync();
             await page.GetByTestId("presence").PressAsync("Home");
             await Expect(page.GetByTestId("presence")).ToHaveValueAsync("available");
-            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("You are available.", new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("You are available.");
 
             await TextTheContactCenterAsync("Can I change my address?");
-            await Expect(page.GetByTestId("offer-accept")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("offer-accept")).ToBeFocusedAsync();
             await Expect(page.Locator("#offer-announcer")).ToContainTextAsync("New SMS contact from queue general");
             await page.Keyboard.PressAsync("Enter");
 
             await Expect(page.GetByTestId("offer")).ToBeHiddenAsync();
-            await Expect(page.Locator("#contact-title")).ToBeFocusedAsync(new() { Timeout = 15_000 });
-            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Can I change my address?", Patiently);
+            await Expect(page.Locator("#contact-title")).ToBeFocusedAsync();
+            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Can I change my address?");
             var agent = await App.GetJsonAsync("/api/agents/bob");
             Assert.Single(agent["assignments"]!.AsArray());
 
@@ -138,16 +141,22 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.GetByTestId("presence").SelectOptionAsync("available");
             await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("You are available.");
             // A second agent, idle for less time than Ann: the offer goes to Ann first, to Bob when hers expires.
-            _time.Advance(TimeSpan.FromSeconds(1));
+            await _clock.AdvanceAsync(TimeSpan.FromSeconds(1));
             await RegisterAgentAsync("bob", available: true);
 
             await TextTheContactCenterAsync("Is anyone there?");
-            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync();
             await App.LocalHost.WaitForIdleAsync(Ct);
+            await Expect(page.GetByTestId("offer-countdown")).ToHaveTextAsync($"{OfferSeconds} s left");
 
-            _time.Advance(TimeSpan.FromSeconds(21));
-            await Expect(page.GetByTestId("offer")).ToBeHiddenAsync(new() { Timeout = 15_000 });
-            await Expect(page.GetByTestId("message")).ToContainTextAsync("expired before it was accepted; it went back to the queue.", Patiently);
+            // The countdown runs on the shared clock: 15 s on, 5 s are left and the offer is still Ann's.
+            await _clock.AdvanceAsync(TimeSpan.FromSeconds(15));
+            await Expect(page.GetByTestId("offer-countdown")).ToHaveTextAsync("5 s left");
+            Assert.IsType<JsonObject>((await App.GetJsonAsync("/api/agents/ann"))["offer"]);
+
+            await _clock.AdvanceAsync(TimeSpan.FromSeconds(6));
+            await Expect(page.GetByTestId("offer")).ToBeHiddenAsync();
+            await Expect(page.GetByTestId("message")).ToContainTextAsync("expired before it was accepted; it went back to the queue.");
             await Expect(page.GetByTestId("inbox-item")).ToHaveCountAsync(0);
             var bob = await EventuallyAsync(async () => await App.GetJsonAsync("/api/agents/bob") is var b && b["offer"] is JsonObject ? b : null, "the offer to Bob");
             Assert.NotNull(bob["offer"]!["contactId"]);
@@ -164,10 +173,10 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.GetByTestId("presence").SelectOptionAsync("available");
             await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("You are available.");
             // Bob takes what Ann declines, so her contact does not come straight back to her.
-            _time.Advance(TimeSpan.FromSeconds(1));
+            await _clock.AdvanceAsync(TimeSpan.FromSeconds(1));
             await RegisterAgentAsync("bob", available: true);
             await TextTheContactCenterAsync("Hello?");
-            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync();
             var contactId = (await App.GetJsonAsync("/api/agents/ann"))["offer"]!["contactId"]!.GetValue<string>();
             // The offer is declined elsewhere (another tab) before this console's Accept reaches the server.
             await page.RouteAsync("**/offers/*/accept", async route =>
@@ -179,7 +188,7 @@ public sealed class AgentConsoleTests : BrowserTest
 
             await page.GetByTestId("offer-accept").ClickAsync();
             await Expect(page.GetByTestId("offer")).ToBeHiddenAsync();
-            await Expect(page.GetByTestId("error")).ToContainTextAsync($"Too late to accept contact {contactId}", Patiently);
+            await Expect(page.GetByTestId("error")).ToContainTextAsync($"Too late to accept contact {contactId}");
             await Expect(page.GetByTestId("inbox-item")).ToHaveCountAsync(0);
         });
     }
@@ -201,12 +210,12 @@ public sealed class AgentConsoleTests : BrowserTest
             await SignInAsync(page, "sue", supervisor: true);
             await page.GetByTestId("tab-board").ClickAsync();
             var agents = page.GetByTestId("board-agents");
-            await Expect(agents).ToContainTextAsync("ann", Patiently);
+            await Expect(agents).ToContainTextAsync("ann");
             await Expect(agents).ToContainTextAsync("available");
             await Expect(page.GetByTestId("board-queues")).ToContainTextAsync("general");
 
             await TextTheContactCenterAsync("Anyone?");
-            await Expect(agents.Locator("tr", new() { HasText = "ann" })).ToContainTextAsync("(sms)", Patiently);
+            await Expect(agents.Locator("tr", new() { HasText = "ann" })).ToContainTextAsync("(sms)");
 
             // Reassign Ann's offer to Bob, then give Bob a skill: both through the board's forms.
             var contactId = (await App.GetJsonAsync("/api/agents/ann"))["offer"]!["contactId"]!.GetValue<string>();
@@ -214,17 +223,17 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.GetByLabel("Contact id").FillAsync(contactId);
             await page.GetByLabel("To agent id").FillAsync("bob");
             await page.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
-            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync($"Contact {contactId} offered to bob (withdrawn from ann).", new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync($"Contact {contactId} offered to bob (withdrawn from ann).");
             var bobRow = agents.Locator("tr", new() { HasText = "bob" });
-            await Expect(bobRow).ToContainTextAsync($"{contactId} (sms)", Patiently);
-            await Expect(agents.Locator("tr", new() { HasText = "ann" })).Not.ToContainTextAsync("(sms)", Patiently);
+            await Expect(bobRow).ToContainTextAsync($"{contactId} (sms)");
+            await Expect(agents.Locator("tr", new() { HasText = "ann" })).Not.ToContainTextAsync("(sms)");
             Assert.Equal(contactId, (await App.GetJsonAsync("/api/agents/bob"))["offer"]!["contactId"]!.GetValue<string>());
 
             await page.GetByTestId("board").GetByLabel("Agent id", new() { Exact = true }).FillAsync("bob");
             await page.GetByLabel("Skills (skill=level").FillAsync("billing=6, sales=3");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save skills" }).ClickAsync();
-            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("Skills of bob saved.", new() { Timeout = 15_000 });
-            await Expect(bobRow).ToContainTextAsync("billing=6, sales=3", Patiently);
+            await Expect(page.GetByTestId("announcer")).ToHaveTextAsync("Skills of bob saved.");
+            await Expect(bobRow).ToContainTextAsync("billing=6, sales=3");
             Assert.Equal(6, (await App.GetJsonAsync("/api/agents/bob"))["skills"]!["billing"]!.GetValue<int>());
             await SaveScreenshotAsync(page, "agent-console-supervisor-board.png");
         });
@@ -248,7 +257,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.GotoAsync("/agent/");
             await Expect(page.Locator("#local-sign-in-hint")).ToContainTextAsync("Local mode");
             await SignInAsync(page, "ann");
-            await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live");
 
             var session = JsonNode.Parse(await page.EvaluateAsync<string>("() => sessionStorage.getItem('cc-agent-session')"))!;
             var token = session["accessToken"]!.GetValue<string>();
@@ -279,7 +288,7 @@ public sealed class AgentConsoleTests : BrowserTest
                 }
                 """);
             await page.ReloadAsync();
-            await Expect(page.GetByTestId("message")).ToHaveTextAsync("Your session ended: sign in again.", new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("message")).ToHaveTextAsync("Your session ended: sign in again.");
             await Expect(page.GetByTestId("agent-id")).ToBeVisibleAsync();
             Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('cc-agent-session')"));
         });
@@ -293,11 +302,11 @@ public sealed class AgentConsoleTests : BrowserTest
         await WithPageAsync("ring-target", async page =>
         {
             await SignInAsync(page, "ann");
-            await Expect(page.GetByTestId("ring-target")).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(page.GetByTestId("ring-target")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("ring-target")).ToHaveValueAsync("default");
 
             await page.GetByLabel("Calls ring").SelectOptionAsync("teams");
-            await Expect(page.GetByTestId("announcer")).ToContainTextAsync("Calls will ring in Teams.", Patiently);
+            await Expect(page.GetByTestId("announcer")).ToContainTextAsync("Calls will ring in Teams.");
             Assert.Equal("Teams", (await App.GetJsonAsync("/api/agents/ann"))["ringTarget"]!.GetValue<string>());
         });
         await WithPageAsync("ring-target-none", async page =>
@@ -396,7 +405,7 @@ public sealed class AgentConsoleTests : BrowserTest
                             ["arguments"] = new JsonArray(new JsonObject
                             {
                                 ["contactId"] = "pushed-1", ["channel"] = "Sms", ["queueId"] = "general", ["customerId"] = null,
-                                ["conversationId"] = null, ["expiresAt"] = DateTimeOffset.UtcNow.AddSeconds(20).ToString("O"),
+                                ["conversationId"] = null, ["expiresAt"] = _clock.Time.GetUtcNow().AddSeconds(OfferSeconds).ToString("O"),
                             }),
                         }.ToJsonString() + RecordSeparator),
                         _ => await Then(Task.Delay(2_000, Ct), ""),
@@ -422,13 +431,14 @@ public sealed class AgentConsoleTests : BrowserTest
             };
 
             await SignInAsync(page, "ann");
-            await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live", new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("connection")).ToHaveTextAsync("live");
             // Going live re-reads the agent once; push after that read, so the pushed offer alone puts the toast up.
-            await readAfterLive.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
+            await readAfterLive.Task.WaitAsync(Patience.Condition, Ct);
             pushOffer.TrySetResult();
 
-            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Expect(page.GetByTestId("offer")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("offer")).ToContainTextAsync("Contact pushed-1");
+            await Expect(page.GetByTestId("offer-countdown")).ToHaveTextAsync($"{OfferSeconds} s left");
             Assert.NotEmpty(authorizations);
             Assert.All(authorizations, a => Assert.Equal($"Bearer {HubToken}", a));
         });
@@ -446,7 +456,7 @@ public sealed class AgentConsoleTests : BrowserTest
         await WithPageAsync("accessibility", async page =>
         {
             await page.GotoAsync("/agent/");
-            await Expect(page.GetByTestId("agent-id")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await Expect(page.GetByTestId("agent-id")).ToBeFocusedAsync();
             await AssertEveryControlIsLabelledAsync(page);
             await AssertContrastAsync(page);
             // Tab order of the sign-in form: agent id, supervisor box, Sign in; Shift+Tab from the id reaches the skip link.
@@ -464,11 +474,11 @@ public sealed class AgentConsoleTests : BrowserTest
             await TextTheContactCenterAsync("Accessible?");
 
             var offer = page.GetByRole(AriaRole.Alertdialog, new() { Name = "New SMS contact" });
-            await Expect(offer).ToBeVisibleAsync(PatientlyVisible);
+            await Expect(offer).ToBeVisibleAsync();
             await Expect(offer).ToHaveAttributeAsync("aria-describedby", "offer-details");
             var announcer = page.Locator("#offer-announcer");
             await Expect(announcer).ToHaveAttributeAsync("aria-live", "assertive");
-            await Expect(announcer).ToContainTextAsync("seconds to accept. Accept with Alt+Shift+A, decline with Alt+Shift+D.");
+            await Expect(announcer).ToContainTextAsync($"{OfferSeconds} seconds to accept. Accept with Alt+Shift+A, decline with Alt+Shift+D.");
             await Expect(page.GetByTestId("offer-accept")).ToBeFocusedAsync();
             await Expect(page.GetByTestId("offer-accept")).ToHaveAttributeAsync("aria-keyshortcuts", "Alt+Shift+A");
             await page.Keyboard.PressAsync("Tab");
@@ -476,7 +486,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await AssertContrastAsync(page);
 
             await page.Keyboard.PressAsync("Alt+Shift+A");
-            await Expect(page.Locator("#contact-title")).ToBeFocusedAsync(new() { Timeout = 15_000 });
+            await Expect(page.Locator("#contact-title")).ToBeFocusedAsync();
             await Expect(page.GetByRole(AriaRole.Form, new() { Name = "Reply" })).ToBeVisibleAsync();
             await Expect(page.GetByLabel("Message")).ToBeVisibleAsync();
             await Expect(page.GetByLabel("Send by")).ToHaveValueAsync("sms");
@@ -496,7 +506,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.Keyboard.PressAsync("ArrowRight");
             await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Supervisor" })).ToBeFocusedAsync();
             await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Supervisor" })).ToHaveAttributeAsync("aria-selected", "true");
-            await Expect(page.GetByTestId("board-agents")).ToContainTextAsync("ann", Patiently);
+            await Expect(page.GetByTestId("board-agents")).ToContainTextAsync("ann");
             await AssertEveryControlIsLabelledAsync(page);
             await AssertContrastAsync(page);
         });
@@ -583,7 +593,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await Expect(frame).ToHaveAttributeAsync("title", "Agent console");
             await Expect(frame).ToHaveAttributeAsync("src", new Uri(App.BaseAddress, "/agent/").ToString());
             await Expect(frame).ToHaveCSSAsync("height", "640px");
-            await Expect(page.FrameLocator("#console-slot iframe").GetByTestId("agent-id")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Expect(page.FrameLocator("#console-slot iframe").GetByTestId("agent-id")).ToBeVisibleAsync();
         });
         await serving;
     }
@@ -599,7 +609,7 @@ public sealed class AgentConsoleTests : BrowserTest
 
     private static async Task<string> Then(Task first, string value)
     {
-        await first.WaitAsync(TimeSpan.FromSeconds(20));
+        await first.WaitAsync(Patience.Condition);
         return value;
     }
 
@@ -654,7 +664,7 @@ public sealed class AgentConsoleTests : BrowserTest
             await page.GetByTestId("supervisor").CheckAsync();
         }
         await page.GetByTestId("sign-in").ClickAsync();
-        await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync(agentId, new() { Timeout = 15_000 });
+        await Expect(page.GetByTestId("agent-name")).ToHaveTextAsync(agentId);
     }
 
     private async Task WithPageAsync(string name, Func<IPage, Task> test)
@@ -662,6 +672,7 @@ public sealed class AgentConsoleTests : BrowserTest
         var page = await Chromium.Browser.NewPageAsync(new() { BaseURL = App.BaseAddress.ToString(), ViewportSize = new() { Width = 1200, Height = 860 } });
         try
         {
+            await _clock.PinAsync(page);
             await test(page);
         }
         catch
@@ -687,7 +698,7 @@ public sealed class AgentConsoleTests : BrowserTest
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(100, Ct))
+        for (var deadline = DateTime.UtcNow + Patience.Condition; DateTime.UtcNow < deadline; await Task.Delay(100, Ct))
         {
             if (await probe() is { } value)
             {

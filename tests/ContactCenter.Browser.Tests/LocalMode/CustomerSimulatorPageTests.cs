@@ -20,7 +20,6 @@ public sealed partial class CustomerSimulatorPageTests : BrowserTest
 {
     // A Tuesday morning in London: the shipped flow's business hours are open.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
-    private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 15_000 };
 
     protected override async Task<RunningApp> StartAppAsync()
     {
@@ -44,37 +43,37 @@ public sealed partial class CustomerSimulatorPageTests : BrowserTest
             await page.Locator("#to").FillAsync("+18005550199");
             await page.Locator("#call").ClickAsync();
             await Expect(page.Locator("#callPanel")).ToBeVisibleAsync();
-            await Expect(page.Locator("#callId")).ToContainTextAsync(FromCallerToContactCenter(), Patiently);
-            await Expect(transcript).ToContainTextAsync("Thank you for calling Contoso.", Patiently);
+            await Expect(page.Locator("#callId")).ToContainTextAsync(FromCallerToContactCenter());
+            await Expect(transcript).ToContainTextAsync("Thank you for calling Contoso.");
 
             // The welcome finishes playing (virtual time); the menu starts listening.
             await AdvanceUntilAsync(async () => (await FirstSimulatedCallAsync())?["pendingRecognize"] is JsonObject, "the menu to listen");
-            await Expect(transcript).ToContainTextAsync("For sales, press 1", Patiently);
-            await Expect(page.Locator("#pending")).ToContainTextAsync("listening for", Patiently);
+            await Expect(transcript).ToContainTextAsync("For sales, press 1");
+            await Expect(page.Locator("#pending")).ToContainTextAsync("listening for");
             await Expect(agentBadge).ToBeHiddenAsync();
 
             await page.GetByTestId("key-1").ClickAsync();
-            await Expect(transcript).ToContainTextAsync("pressed 1", Patiently);
-            await Expect(transcript).ToContainTextAsync("An agent will be with you", Patiently);
+            await Expect(transcript).ToContainTextAsync("pressed 1");
+            await Expect(transcript).ToContainTextAsync("An agent will be with you");
 
             var contactId = await EventuallyAsync(async () => (await App.GetJsonAsync("/api/agents/ann"))["offer"]?["contactId"]?.GetValue<string>(), "the offer to ann");
             Assert.Equal("Queued", (await App.GetJsonAsync($"/api/calls/{contactId}"))["stage"]!.GetValue<string>());
             await SendAsync(HttpMethod.Post, $"/api/agents/ann/offers/{contactId}/accept", "{}");
-            await Expect(transcript).ToContainTextAsync("Inviting 8:acs:agent-ann", Patiently);
+            await Expect(transcript).ToContainTextAsync("Inviting 8:acs:agent-ann");
             // Ann's client picks up after a second of virtual time.
             await AdvanceUntilAsync(async () => (await FirstSimulatedCallAsync())?["agentJoined"]?.GetValue<bool>() == true, "ann to join");
-            await Expect(agentBadge).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Expect(agentBadge).ToBeVisibleAsync();
             await Expect(agentBadge).ToHaveTextAsync("agent joined");
-            await Expect(transcript).ToContainTextAsync("8:acs:agent-ann joined the call.", Patiently);
-            await Expect(page.Locator("#participants")).ToContainTextAsync("8:acs:agent-ann", Patiently);
+            await Expect(transcript).ToContainTextAsync("8:acs:agent-ann joined the call.");
+            await Expect(page.Locator("#participants")).ToContainTextAsync("8:acs:agent-ann");
 
             await page.Locator("#hangup").ClickAsync();
             var state = page.Locator("#state");
-            await Expect(state).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 15_000 });
+            await Expect(state).ToHaveAttributeAsync("data-state", "disconnected");
             await Expect(state).ToHaveTextAsync(CallerHungUp());
             await Expect(state).ToHaveClassAsync(EndedBadge());
             await Expect(agentBadge).ToBeHiddenAsync();
-            await Expect(transcript).ToContainTextAsync("hung up", Patiently);
+            await Expect(transcript).ToContainTextAsync("hung up");
 
             var ended = await EventuallyAsync(async () => await App.GetJsonAsync($"/api/calls/{contactId}") is var call && call["stage"]!.GetValue<string>() == "Ended" ? call : null, "the call to end");
             Assert.Equal("handled by ann", ended["outcome"]!.GetValue<string>());
@@ -110,7 +109,7 @@ public sealed partial class CustomerSimulatorPageTests : BrowserTest
     /// </summary>
     private async Task AdvanceUntilAsync(Func<Task<bool>> condition, string what)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline;)
+        for (var deadline = DateTime.UtcNow + Patience.Condition; DateTime.UtcNow < deadline;)
         {
             if (await condition())
             {
@@ -131,7 +130,7 @@ public sealed partial class CustomerSimulatorPageTests : BrowserTest
     /// <summary>Polls the API (in real time; callbacks travel over HTTP) until the probe yields a value.</summary>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline; await Task.Delay(20, Ct))
+        for (var deadline = DateTime.UtcNow + Patience.Condition; DateTime.UtcNow < deadline; await Task.Delay(20, Ct))
         {
             if (await probe() is { } value)
             {

@@ -22,7 +22,6 @@ namespace ContactCenter.Browser.Tests.LocalMode;
 public sealed class MessagingPanelsPageTests : BrowserTest
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero));
-    private static readonly LocatorAssertionsToContainTextOptions Patiently = new() { Timeout = 15_000 };
     private readonly InboundEmailCatcher _webhook = new();
 
     protected override async Task<RunningApp> StartAppAsync()
@@ -52,14 +51,14 @@ public sealed class MessagingPanelsPageTests : BrowserTest
                 ["smsSendOptions"] = new JsonObject { ["enableDeliveryReport"] = true },
             });
             var text = page.GetByTestId("sms-received");
-            await Expect(text).ToContainTextAsync("Your parcel ships today.", Patiently);
+            await Expect(text).ToContainTextAsync("Your parcel ships today.");
             await Expect(text.GetByTestId("sms-status")).ToHaveTextAsync("Sending");
             _time.Advance(TimeSpan.FromSeconds(1));
-            await Expect(text.GetByTestId("sms-status")).ToHaveTextAsync("Delivered", new() { Timeout = 15_000 });
+            await Expect(text.GetByTestId("sms-status")).ToHaveTextAsync("Delivered");
 
             await page.GetByTestId("sms-text").FillAsync("Thanks!");
             await page.GetByTestId("sms-send").ClickAsync();
-            await Expect(page.GetByTestId("sms-result")).ToContainTextAsync("sent as event", Patiently);
+            await Expect(page.GetByTestId("sms-result")).ToContainTextAsync("sent as event");
 
             await SignedPostAsync("emails:send?api-version=2023-03-31", new JsonObject
             {
@@ -69,7 +68,7 @@ public sealed class MessagingPanelsPageTests : BrowserTest
                 ["headers"] = new JsonObject { ["Message-ID"] = "<reply-1@contoso.example>" },
             });
             var mail = page.GetByTestId("email-received");
-            await Expect(mail.GetByTestId("email-subject-received")).ToHaveTextAsync("Your parcel", new() { Timeout = 15_000 });
+            await Expect(mail.GetByTestId("email-subject-received")).ToHaveTextAsync("Your parcel");
             await Expect(mail).ToContainTextAsync("It ships today.");
 
             await mail.GetByTestId("email-reply").ClickAsync();
@@ -77,7 +76,7 @@ public sealed class MessagingPanelsPageTests : BrowserTest
             await Expect(page.GetByTestId("email-subject")).ToHaveValueAsync("Re: Your parcel");
             await page.GetByTestId("email-text").FillAsync("Great, thank you.");
             await page.GetByTestId("email-send").ClickAsync();
-            await Expect(page.GetByTestId("email-result")).ToContainTextAsync("sent as <", Patiently);
+            await Expect(page.GetByTestId("email-result")).ToContainTextAsync("sent as <");
 
             var posted = Assert.Single(_webhook.Posts);
             Assert.Equal("ada@example.com", posted["from"]!.GetValue<string>());

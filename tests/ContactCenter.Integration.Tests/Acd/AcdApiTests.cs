@@ -130,7 +130,7 @@ public sealed class AcdApiTests
 
         await File.WriteAllTextAsync(path, "{ \"version\": 3,\n  \"queues\": [ { \"id\": \"gamma\", \"policy\": \"whoever\" } ] }", Ct);
         var watcher = app.Services.GetRequiredService<ContactCenter.Functions.Acd.RoutingRulesWatcher>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Patience.Condition;
         while (watcher.LastUpdate is not { Applied: false } && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, Ct);
@@ -159,7 +159,7 @@ public sealed class AcdApiTests
 
     private static async Task WaitForVersionAsync(RunningApp app, int version)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Patience.Condition;
         while ((await app.GetJsonAsync("/api/routing/rules"))["version"]!.GetValue<int>() != version)
         {
             Assert.True(DateTime.UtcNow < deadline, $"rules version {version} was never applied");

@@ -97,7 +97,7 @@ public sealed class AcdTimerTests
     {
         _clock.Advance(by);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        timeout.CancelAfter(Patience.Condition);
         // A due scheduled message leaves the schedule only after it is in its queue, so idle then covers it.
         while (app.LocalHost.Snapshot().NextScheduledAt is { } next && next <= _clock.GetUtcNow())
         {

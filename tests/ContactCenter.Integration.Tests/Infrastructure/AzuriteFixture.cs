@@ -47,7 +47,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             RedirectStandardError = true,
         }) ?? throw new InvalidOperationException($"Could not start {tool}.");
         _started.Add(started);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow + Patience.Startup;
         while (!await IsListeningAsync(port))
         {
             if (started.HasExited || DateTime.UtcNow > deadline)
@@ -77,7 +77,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
         using var client = new TcpClient();
         try
         {
-            await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(1));
+            await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(5));
             return true;
         }
         catch (Exception ex) when (ex is SocketException or TimeoutException)

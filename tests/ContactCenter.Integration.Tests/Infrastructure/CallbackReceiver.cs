@@ -50,7 +50,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
     /// <summary>Waits (real time, the sender is asynchronous) until a delivery of <paramref name="type"/> arrived.</summary>
     public async Task<Delivery> WaitForAsync(string type, int count = 1)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow + Patience.Condition;
         while (true)
         {
             var matches = OfType(type).ToArray();

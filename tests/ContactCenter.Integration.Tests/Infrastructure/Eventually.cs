@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace ContactCenter.Integration.Tests.Infrastructure;
 
 /// <summary>
@@ -11,7 +13,7 @@ public static class Eventually
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         HttpRequestException? lastError = null;
-        for (var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20)); DateTime.UtcNow < deadline; await Task.Delay(25, cancellationToken))
+        for (var deadline = DateTime.UtcNow + (timeout ?? Patience.Condition); DateTime.UtcNow < deadline; await Task.Delay(25, cancellationToken))
         {
             try
             {
@@ -26,5 +28,25 @@ public static class Eventually
             }
         }
         throw new TimeoutException($"Still waiting for {what}." + (lastError is null ? "" : $" Last error: {lastError.Message}"));
+    }
+
+    /// <summary>
+    /// For a chain of virtual-time timers that each start when the one before fires (a prompt, then a timeout, then a
+    /// goodbye, each a request over HTTP): moves <paramref name="clock"/> on by <paramref name="step"/> between probes
+    /// until the probe answers. However slowly the machine arms each timer, the chain gets the steps it needs (a fixed
+    /// number of steps is not enough when a timer is armed only after the clock has already moved past it).
+    /// </summary>
+    public static async Task<T> AdvancingAsync<T>(FakeTimeProvider clock, TimeSpan step, Func<Task<T?>> probe, string what)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        for (var deadline = DateTime.UtcNow + Patience.Condition; DateTime.UtcNow < deadline; await Task.Delay(25, cancellationToken))
+        {
+            if (await probe() is { } value)
+            {
+                return value;
+            }
+            clock.Advance(step);
+        }
+        throw new TimeoutException($"Still waiting for {what}.");
     }
 }

@@ -135,7 +135,7 @@ public sealed class IvrFlowsSyncTests(AzuriteFixture azurite)
         await File.WriteAllTextAsync(file, broken, Ct);
         var watchers = new[] { first, second }.Select(a => a.Services.GetRequiredService<IvrFlowsWatcher>()).ToList();
         var deadline = Stopwatch.StartNew();
-        while (watchers.Any(w => w.LastUpdate is not { Applied: false }) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (watchers.Any(w => w.LastUpdate is not { Applied: false }) && deadline.Elapsed < Patience.Condition)
         {
             await Task.Delay(50, Ct);
         }
@@ -149,7 +149,7 @@ public sealed class IvrFlowsSyncTests(AzuriteFixture azurite)
         var started = Stopwatch.StartNew();
         while (await ActiveVersionAsync(app) != version)
         {
-            Assert.True(started.Elapsed < SyncInterval * 10, $"version {version} was not applied within {SyncInterval * 10}");
+            Assert.True(started.Elapsed < Patience.Condition, $"version {version} was not applied within {Patience.Condition}");
             await Task.Delay(25, Ct);
         }
     }

@@ -10,7 +10,7 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = Patience.Startup;
 
     [Fact]
     public async Task Local_mode_boots_on_embedded_defaults_prints_its_urls_and_answers_health()
@@ -25,7 +25,7 @@ public sealed class AppProcessTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("local", report["mode"]!.GetValue<string>());
         Assert.Equal("in-memory", report["store"]!["kind"]!.GetValue<string>());
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + Patience.Condition;
         while (!app.Stdout.Contains("/api/health") && DateTime.UtcNow < deadline)
         {
             await Task.Delay(50, Ct);

@@ -63,7 +63,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         // Workspace routes (the agents') take an Entra ID token in the Native AOT binary too.
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", entra.Token(roles: ["ContactCenter.Supervisor"]));
-        await app.WaitForAsync(client, "/api/health", TimeSpan.FromSeconds(30));
+        await app.WaitForAsync(client, "/api/health", Patience.Startup);
         var eventId = "aot-" + Guid.NewGuid().ToString("N");
 
         using var accepted = await client.PostAsync("/AcsEvents", Json(HostPayloads.SmsReceivedEventGridSchema(eventId)), Ct);

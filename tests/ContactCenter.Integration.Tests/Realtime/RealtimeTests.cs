@@ -25,7 +25,7 @@ public sealed class RealtimeTests
     {
         string? eventType = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        timeout.CancelAfter(Patience.Condition);
         while (await reader.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))

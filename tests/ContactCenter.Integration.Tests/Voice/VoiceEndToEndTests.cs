@@ -51,7 +51,7 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
     /// </summary>
     private async Task<T> AdvanceUntilAsync<T>(Func<Task<T?>> probe, string what)
     {
-        for (var deadline = DateTime.UtcNow.AddSeconds(15); DateTime.UtcNow < deadline;)
+        for (var deadline = DateTime.UtcNow + Patience.Condition; DateTime.UtcNow < deadline;)
         {
             if (await probe() is { } value)
             {
