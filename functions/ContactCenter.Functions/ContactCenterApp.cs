@@ -71,6 +71,7 @@ public static class ContactCenterApp
         app.MapAcdApi();
         app.MapAgentWorkspaceApi();
         app.MapSupervisorApi();
+        app.MapUnprocessableApi();
         app.MapRoutingRulesApi();
         app.MapIvrFlowsApi();
         app.MapVoice(hosting);

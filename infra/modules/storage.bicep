@@ -26,6 +26,7 @@ var tableNames = [
   'SmsOptOuts'
   'EmailThreads'
   'Audit'
+  'UnprocessableEvents'
 ]
 
 // Email attachments (Email:AttachmentContainer, default "attachments") and the deployment package.

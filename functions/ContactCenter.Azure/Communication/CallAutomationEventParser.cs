@@ -42,6 +42,54 @@ public static class CallAutomationEventParser
 
     public static IReadOnlyList<CallEvent> Parse(string json) => Parse(Encoding.UTF8.GetBytes(json ?? string.Empty));
 
+    /// <summary>
+    /// Every readable event of a callback body, and each unreadable one with its reason and JSON, so one event of a kind
+    /// we cannot read does not cost the others. Throws <see cref="InvalidCallEventException"/> only when the body is not
+    /// JSON, not an event or array of events, or an empty array.
+    /// </summary>
+    public static CallEventBatch ParseBatch(string json)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json ?? string.Empty);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidCallEventException($"The callback body is not JSON: {ex.Message}", ex);
+        }
+        using (document)
+        {
+            var body = document.RootElement;
+            var elements = body.ValueKind switch
+            {
+                JsonValueKind.Object => [body],
+                JsonValueKind.Array => body.EnumerateArray().ToList(),
+                _ => throw new InvalidCallEventException($"The callback body must be a CloudEvent object or an array of them, not {body.ValueKind}."),
+            };
+            if (elements.Count == 0)
+            {
+                throw new InvalidCallEventException("The callback body is an empty array; expected at least one CloudEvent.");
+            }
+            var events = new List<CallEvent>(elements.Count);
+            var unreadable = new List<UnreadableCallEvent>();
+            for (var i = 0; i < elements.Count; i++)
+            {
+                try
+                {
+                    events.Add(ParseEvent(elements[i], body.ValueKind == JsonValueKind.Array ? i : null));
+                }
+                catch (InvalidCallEventException ex)
+                {
+                    var id = elements[i].ValueKind == JsonValueKind.Object && elements[i].TryGetProperty("id", out var idValue)
+                        && idValue.ValueKind == JsonValueKind.String ? idValue.GetString() : null;
+                    unreadable.Add(new UnreadableCallEvent(id, ex.Message, elements[i].GetRawText()));
+                }
+            }
+            return new CallEventBatch(events, unreadable);
+        }
+    }
+
     public static IReadOnlyList<CallEvent> Parse(JsonElement body)
     {
         switch (body.ValueKind)
@@ -92,20 +140,32 @@ public static class CallAutomationEventParser
         };
     }
 
-    /// <summary>The E.164 number of a phone identifier, otherwise its raw id (rawId, or built from the kind's own field).</summary>
+    /// <summary>
+    /// The E.164 number of a phone identifier (normalized: ACS may write it without '+', see <see cref="AcsPhoneNumbers"/>),
+    /// otherwise its raw id: a phone id that holds no number ("4:anonymous" for a withheld caller id) stays raw.
+    /// </summary>
     internal static string Address(JsonElement identifier, string where)
     {
-        if (OptionalObject(identifier, "phoneNumber", where) is { } phone && OptionalString(phone, "value", where) is { Length: > 0 } number)
+        if (OptionalObject(identifier, "phoneNumber", where) is { } phone && OptionalString(phone, "value", where) is { Length: > 0 } number
+            && AcsPhoneNumbers.ToE164(number) is { } e164)
         {
-            return number;
+            return e164;
         }
         var rawId = RawId(identifier, where);
-        // "4:" is the raw-id prefix of a phone number.
-        return rawId.StartsWith("4:", StringComparison.Ordinal) ? rawId[2..] : rawId;
+        return rawId.StartsWith("4:", StringComparison.OrdinalIgnoreCase) && AcsPhoneNumbers.ToE164(rawId) is { } fromRaw ? fromRaw : rawId;
     }
 
+    /// <summary>
+    /// The identifier's rawId, or when an older service left it out, the raw id its kind's own field makes, by the
+    /// prefixes of Azure/azure-sdk-for-net sdk/communication/Azure.Communication.Common/src/CommunicationIdentifier.cs
+    /// ("4:" phone, "8:teamsvisitor:" / "8:orgid:" / "8:dod:" / "8:gcch:" Teams users, "28:orgid:" / "28:dod:" / "28:gcch:" Teams apps).
+    /// </summary>
     internal static string RawId(JsonElement identifier, string where)
     {
+        if (identifier.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidCallEventException($"{where}: an identifier must be an object, not {identifier.ValueKind}.");
+        }
         if (OptionalString(identifier, "rawId", where) is { Length: > 0 } rawId)
         {
             return rawId;
@@ -118,8 +178,23 @@ public static class CallAutomationEventParser
         {
             return id;
         }
-        throw new InvalidCallEventException($"{where}: the identifier has no 'rawId' (nor a phoneNumber.value or communicationUser.id).");
+        if (OptionalObject(identifier, "microsoftTeamsUser", where) is { } teams && OptionalString(teams, "userId", where) is { Length: > 0 } userId)
+        {
+            var anonymous = teams.TryGetProperty("isAnonymous", out var flag) && flag.ValueKind == JsonValueKind.True;
+            return anonymous ? "8:teamsvisitor:" + userId : $"8:{CloudSegment(OptionalString(teams, "cloud", where))}:{userId}";
+        }
+        if (OptionalObject(identifier, "microsoftTeamsApp", where) is { } app && OptionalString(app, "appId", where) is { Length: > 0 } appId)
+        {
+            return $"28:{CloudSegment(OptionalString(app, "cloud", where))}:{appId}";
+        }
+        throw new InvalidCallEventException($"{where}: the identifier has no 'rawId' (nor a phoneNumber, communicationUser, microsoftTeamsUser or microsoftTeamsApp to make one from).");
     }
+
+    private static string CloudSegment(string? cloud) => cloud?.ToLowerInvariant() switch
+    {
+        null or "" or "public" => "orgid",
+        var other => other,
+    };
 
     private static CallEvent ParseEvent(JsonElement json, int? index)
     {
@@ -272,7 +347,11 @@ public static class CallAutomationEventParser
             {
                 throw new InvalidCallEventException($"{at} must be an object, not {participant.ValueKind}.");
             }
-            ids.Add(RawId(RequiredObject(participant, "identifier", at), at + " identifier"));
+            // Current shape: CallParticipant {identifier, isMuted}; older services listed the identifiers themselves
+            // (azure-sdk-for-java callautomation EventHandlerUnitTest's EVENT_PARTICIPANT_UPDATED).
+            ids.Add(OptionalObject(participant, "identifier", at) is { } identifier
+                ? RawId(identifier, at + " identifier")
+                : RawId(participant, at));
         }
         return ids;
     }

@@ -5,11 +5,30 @@ namespace ContactCenter.Azure.Communication;
 /// <summary>From the provider-neutral voice requests to Call Automation's wire models (enum spellings as in the spec).</summary>
 internal static class CallAutomationMapping
 {
+    /// <summary>
+    /// As the SDK's serializer writes them (Azure/azure-sdk-for-net sdk/communication/Shared/src/CommunicationIdentifierSerializer.cs):
+    /// Teams users and apps with their raw id, cloud and (users) isAnonymous; an identifier of a kind we do not know as
+    /// its raw id alone, which the service resolves.
+    /// </summary>
     public static CommunicationIdentifierModel Identifier(CallTarget target) => target switch
     {
         CallTarget.PhoneNumber phone => new() { Kind = "phoneNumber", PhoneNumber = Phone(phone) },
         CallTarget.CommunicationUser user => new() { Kind = "communicationUser", CommunicationUser = new() { Id = user.Id } },
-        CallTarget.TeamsUser teams => new() { Kind = "microsoftTeamsUser", MicrosoftTeamsUser = new() { UserId = teams.UserId } },
+        CallTarget.TeamsUser { IsAnonymous: false, Cloud: CallTarget.PublicCloud } teams =>
+            new() { Kind = "microsoftTeamsUser", MicrosoftTeamsUser = new() { UserId = teams.UserId } },
+        CallTarget.TeamsUser teams => new()
+        {
+            Kind = "microsoftTeamsUser",
+            RawId = CallAddresses.ToRawId(teams),
+            MicrosoftTeamsUser = new() { UserId = teams.UserId, IsAnonymous = teams.IsAnonymous, Cloud = teams.Cloud },
+        },
+        CallTarget.TeamsApp app => new()
+        {
+            Kind = "microsoftTeamsApp",
+            RawId = CallAddresses.ToRawId(app),
+            MicrosoftTeamsApp = new() { AppId = app.AppId, Cloud = app.Cloud },
+        },
+        CallTarget.Unknown unknown => new() { RawId = unknown.RawId },
         _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown call target."),
     };
 

@@ -10,9 +10,12 @@ namespace ContactCenter.Azure.Communication;
 internal sealed class CommunicationIdentifierModel
 {
     public string? Kind { get; init; }
+    /// <summary>Optional in requests; an identifier of a kind we do not model is sent as its raw id alone, as the SDK does.</summary>
+    public string? RawId { get; init; }
     public CommunicationUserIdentifierModel? CommunicationUser { get; init; }
     public PhoneNumberIdentifierModel? PhoneNumber { get; init; }
     public MicrosoftTeamsUserIdentifierModel? MicrosoftTeamsUser { get; init; }
+    public MicrosoftTeamsAppIdentifierModel? MicrosoftTeamsApp { get; init; }
 }
 
 internal sealed class CommunicationUserIdentifierModel
@@ -28,6 +31,15 @@ internal sealed class PhoneNumberIdentifierModel
 internal sealed class MicrosoftTeamsUserIdentifierModel
 {
     public required string UserId { get; init; }
+    public bool? IsAnonymous { get; init; }
+    /// <summary>"public", "dod" or "gcch" (CommunicationCloudEnvironmentModel).</summary>
+    public string? Cloud { get; init; }
+}
+
+internal sealed class MicrosoftTeamsAppIdentifierModel
+{
+    public required string AppId { get; init; }
+    public string? Cloud { get; init; }
 }
 
 internal sealed class AnswerCallRequestModel

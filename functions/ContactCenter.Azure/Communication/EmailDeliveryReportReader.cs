@@ -10,6 +10,11 @@ namespace ContactCenter.Azure.Communication;
 /// send operation's id —, status, deliveryStatusDetails.statusMessage, deliveryAttemptTimestamp) into an
 /// <see cref="EmailDeliveryReport"/>. With JsonDocument, so nothing depends on reflection under Native AOT.
 /// </summary>
+/// <remarks>
+/// Field names are matched ignoring case: the Event Grid page's sample spells "deliveryAttemptTimeStamp"
+/// (learn.microsoft.com/azure/event-grid/communication-services-email-events), the SDK models and their tests
+/// "deliveryAttemptTimestamp" (Azure/azure-sdk-for-go sdk/messaging/eventgrid/azsystemevents/system_events_test.go).
+/// </remarks>
 public static class EmailDeliveryReportReader
 {
     public const string EventType = "Microsoft.Communication.EmailDeliveryReportReceived";
@@ -31,7 +36,7 @@ public static class EmailDeliveryReportReader
         var recipient = Required(data, "recipient", inboundEvent);
         var status = Required(data, "status", inboundEvent);
         string? details = null;
-        if (data.TryGetProperty("deliveryStatusDetails", out var statusDetails) && statusDetails.ValueKind == JsonValueKind.Object)
+        if (Property(data, "deliveryStatusDetails") is { ValueKind: JsonValueKind.Object } statusDetails)
         {
             details = Text(statusDetails, "statusMessage");
         }
@@ -47,5 +52,21 @@ public static class EmailDeliveryReportReader
             : throw new InvalidInboundEventException($"{EventType} {inboundEvent.Id}: data.{name} is required.");
 
     private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        Property(element, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static JsonElement? Property(JsonElement element, string name)
+    {
+        if (element.TryGetProperty(name, out var exact))
+        {
+            return exact;
+        }
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+        return null;
+    }
 }

@@ -9,7 +9,9 @@ namespace ContactCenter.Azure.Communication;
 /// Reads ACS's SMS Event Grid events (the envelope already read by EventGrid.EventGridEventReader) into the
 /// provider-neutral <see cref="InboundSms"/> and <see cref="SmsDeliveryReport"/>. Field names are those of
 /// Azure.Messaging.EventGrid's AcsSmsReceivedEventData and AcsSmsDeliveryReportReceivedEventData (from, to, messageId,
-/// message, receivedTimestamp; deliveryStatus, deliveryStatusDetails, deliveryAttempts, tag).
+/// message, receivedTimestamp; deliveryStatus, deliveryStatusDetails, deliveryAttempts, tag), in any letter case (the
+/// published samples write "MessageId", "From"). Numbers become E.164 (<see cref="AcsPhoneNumbers"/>: the samples write
+/// "From": "15555555555"); a sender that is no number is passed on as written, not refused.
 /// </summary>
 /// <remarks>
 /// Read with <see cref="JsonDocument"/> rather than the library's typed models, whose deserialization goes through
@@ -30,8 +32,8 @@ public static class SmsEventParser
         var (data, where) = Data(inboundEvent, SmsReceivedType, "SMSReceived");
         return new InboundSms(
             RequiredString(data, "messageId", where),
-            RequiredString(data, "from", where),
-            RequiredString(data, "to", where),
+            AcsPhoneNumbers.OrRaw(RequiredString(data, "from", where)),
+            AcsPhoneNumbers.OrRaw(RequiredString(data, "to", where)),
             // A text can be empty (a carrier-stripped message); it must still be a string.
             RequiredString(data, "message", where, allowEmpty: true),
             ReceivedAt(data, inboundEvent, where));
@@ -46,8 +48,8 @@ public static class SmsEventParser
         }
         return new SmsDeliveryReport(
             RequiredString(data, "messageId", where),
-            RequiredString(data, "from", where),
-            RequiredString(data, "to", where),
+            AcsPhoneNumbers.OrRaw(RequiredString(data, "from", where)),
+            AcsPhoneNumbers.OrRaw(RequiredString(data, "to", where)),
             RequiredString(data, "deliveryStatus", where),
             OptionalString(data, "deliveryStatusDetails", where),
             ReceivedAt(data, inboundEvent, where))

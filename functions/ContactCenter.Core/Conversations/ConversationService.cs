@@ -263,7 +263,8 @@ public sealed class ConversationService(
     /// <summary>A text from a customer: on the timeline, in their case, and routed to an agent who can take SMS.</summary>
     public async Task<TimelineEntry?> ReceiveSmsAsync(InboundSms sms, CancellationToken ct = default)
     {
-        var identity = CustomerIdentity.Phone(sms.From);
+        // A sender that is no phone number (an alphanumeric id, a carrier's odd format) is kept as sent, not refused.
+        var identity = CustomerIdentity.PhoneOrRaw(sms.From);
         var customer = await ResolveCustomerAsync(identity, ct: ct);
         var conversation = await OpenOrContinueAsync(customer, Channel.Sms, sms.From, sms.To, subject: null, threadConversationId: null, ct);
         var entry = new TimelineEntry
@@ -303,7 +304,7 @@ public sealed class ConversationService(
         {
             throw new ArgumentException("An ordinary text is received with ReceiveSmsAsync.", nameof(keyword));
         }
-        var customer = await ResolveCustomerAsync(CustomerIdentity.Phone(sms.From), ct: ct);
+        var customer = await ResolveCustomerAsync(CustomerIdentity.PhoneOrRaw(sms.From), ct: ct);
         var word = sms.Text.Trim().ToUpperInvariant();
         var (status, meaning) = keyword.Keyword switch
         {
@@ -506,10 +507,14 @@ public sealed class ConversationService(
     /// </summary>
     public async Task<string?> RecordCallAsync(string customerNumber, string callId, Direction direction, string summary, CancellationToken ct = default)
     {
-        if (!CustomerIdentity.TryParse(customerNumber.StartsWith("4:", StringComparison.Ordinal) ? customerNumber[2..] : customerNumber, out var identity) || identity.Kind != "phone")
+        if (string.IsNullOrWhiteSpace(customerNumber))
         {
             return null;
         }
+        // A caller of an identifier kind we do not read (a Teams visitor, an anonymous number) is filed by its raw id.
+        var identity = Voice.CallAddresses.TryParse(customerNumber, out var target) && target is Voice.CallTarget.PhoneNumber phone
+            ? CustomerIdentity.Phone(phone.Value)
+            : CustomerIdentity.Raw(customerNumber);
         var customer = await ResolveCustomerAsync(identity, ct: ct);
         var conversation = customer.OpenConversationId is { } open ? (await repository.GetConversationAsync(open, ct))?.Value : null;
         await repository.AddEntryAsync(new TimelineEntry

@@ -7,7 +7,9 @@ namespace ContactCenter.Core.Conversations;
 
 /// <summary>
 /// A way we know a customer: "phone:+14255550100" or "email:ann@contoso.com" — normalised, so the same number or
-/// address written differently is the same identity.
+/// address written differently is the same identity — or, when the provider names a sender we cannot read as either
+/// (an SMS "from" that is no phone number, a caller of an identifier kind we do not know), "raw:&lt;text as sent&gt;", so
+/// the message is still filed on one customer instead of being lost.
 /// </summary>
 public sealed record CustomerIdentity
 {
@@ -22,6 +24,17 @@ public sealed record CustomerIdentity
         CallAddresses.TryParse(number, out var target) && target is CallTarget.PhoneNumber phone
             ? new("phone", phone.Value)
             : throw new FormatException($"'{number}' is not an E.164 phone number.");
+
+    /// <summary>A sender kept exactly as the provider named it (trimmed); never fails for non-empty text.</summary>
+    public static CustomerIdentity Raw(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        return new("raw", text.Trim());
+    }
+
+    /// <summary>The phone identity when <paramref name="text"/> is a phone number, else the raw one.</summary>
+    public static CustomerIdentity PhoneOrRaw(string text) =>
+        TryParse(text, out var identity) && identity.Kind == "phone" ? identity : Raw(text);
 
     public static CustomerIdentity Email(string address)
     {
@@ -41,6 +54,7 @@ public sealed record CustomerIdentity
         var value = text.Trim();
         return value.StartsWith("phone:", StringComparison.OrdinalIgnoreCase) ? Phone(value[6..])
             : value.StartsWith("email:", StringComparison.OrdinalIgnoreCase) ? Email(value[6..])
+            : value.StartsWith("raw:", StringComparison.OrdinalIgnoreCase) && value.Length > 4 ? Raw(value[4..])
             : value.Contains('@', StringComparison.Ordinal) ? Email(value)
             : Phone(value);
     }

@@ -12,6 +12,12 @@ public enum InboundEventOutcome
 
     /// <summary>The ledger shows the event was processed before; nothing was done again.</summary>
     Duplicate,
+
+    /// <summary>
+    /// A handler could not read the event (a parse error, which no retry cures): it is on the unprocessable list with
+    /// its reason, and recorded, so it is neither retried nor dead-lettered.
+    /// </summary>
+    Parked,
 }
 
 /// <summary>
@@ -19,7 +25,13 @@ public enum InboundEventOutcome
 /// type, then write the event to the ledger. The ledger entry is written last so a failure part-way leaves the
 /// event unrecorded and the retry runs the (idempotent) handlers again: nothing is lost.
 /// </summary>
-public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboundEventHandler> handlers, TimeProvider timeProvider)
+/// <remarks>
+/// A handler's <see cref="FormatException"/> or <see cref="InvalidInboundEventException"/> means the event cannot be
+/// read; with an <see cref="Operations.IUnprocessableEvents"/> list it is parked there instead of thrown. Anything else
+/// (storage down, a provider's 5xx) still throws, so the host retries.
+/// </remarks>
+public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboundEventHandler> handlers, TimeProvider timeProvider,
+    Operations.IUnprocessableEvents? unprocessable = null)
 {
     private const string LedgerRowKey = "processed";
 
@@ -33,10 +45,19 @@ public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboun
         }
 
         var applied = 0;
+        string? parkedBecause = null;
         foreach (var handler in handlers.Where(h => h.Handles(inboundEvent.Type)))
         {
-            await handler.HandleAsync(inboundEvent, cancellationToken);
-            applied++;
+            try
+            {
+                await handler.HandleAsync(inboundEvent, cancellationToken);
+                applied++;
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidInboundEventException && unprocessable is not null)
+            {
+                parkedBecause = ex.Message;
+                await unprocessable!.ParkAsync("InboundEvents", inboundEvent.Type, inboundEvent.Id, ex.Message, inboundEvent.ToJson(), cancellationToken);
+            }
         }
 
         var record = new StateEntity(partitionKey, LedgerRowKey, new Dictionary<string, object?>
@@ -48,6 +69,7 @@ public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboun
             ["EventTime"] = inboundEvent.Time,
             ["ProcessedAt"] = timeProvider.GetUtcNow(),
             ["Handled"] = applied > 0,
+            ["Parked"] = parkedBecause,
         });
         try
         {
@@ -58,6 +80,7 @@ public sealed class InboundEventProcessor(IStateStore store, IEnumerable<IInboun
             // A concurrent delivery of the same event finished first; the handlers are idempotent, so both agree.
             return InboundEventOutcome.Duplicate;
         }
-        return applied > 0 ? InboundEventOutcome.Applied : InboundEventOutcome.Unhandled;
+        return parkedBecause is not null ? InboundEventOutcome.Parked
+            : applied > 0 ? InboundEventOutcome.Applied : InboundEventOutcome.Unhandled;
     }
 }

@@ -51,5 +51,8 @@ public static class TableNames
     /// <summary>The audit trail of workspace changes: a partition per UTC day, rows in time order.</summary>
     public const string Audit = "Audit";
 
-    public static IReadOnlyList<string> All { get; } = [Audit, InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts, EmailThreads];
+    /// <summary>Events that could not be processed and are not retried, with their reason: a partition, a row per event.</summary>
+    public const string UnprocessableEvents = "UnprocessableEvents";
+
+    public static IReadOnlyList<string> All { get; } = [UnprocessableEvents, Audit, InboundEvents, Operations, Agents, Contacts, QueueEntries, Calls, Campaigns, CampaignEntries, DoNotCall, OutboundCalls, Customers, Conversations, Timeline, SmsOptOuts, EmailThreads];
 }

@@ -10,7 +10,19 @@ public interface ICallEventReader
 
     /// <summary>The offered call in an incoming-call event; <see cref="FormatException"/> when it is not one.</summary>
     IncomingCall ReadIncomingCall(Events.InboundEvent inboundEvent);
+
+    /// <summary>
+    /// Every event of a payload that can be read, and each one that cannot with its reason, so one bad event does not
+    /// cost the others; <see cref="FormatException"/> only when the payload as a whole is not a batch of events.
+    /// </summary>
+    CallEventBatch ReadBatch(string payload) => new(Read(payload), []);
 }
+
+/// <summary>A callback payload read as far as it goes: the events, and the ones that could not be read.</summary>
+public sealed record CallEventBatch(IReadOnlyList<CallEvent> Events, IReadOnlyList<UnreadableCallEvent> Unreadable);
+
+/// <summary>One event of a batch that could not be read: its id when it has one, why, and its JSON as sent.</summary>
+public sealed record UnreadableCallEvent(string? EventId, string Reason, string Json);
 
 /// <summary>The callback URI the provider sends one call's events to; it carries our call id and a proof we issued it.</summary>
 public interface ICallbackUris

@@ -102,9 +102,15 @@ public sealed class VoiceService(
         {
             case CallWorkKind.ProviderEvent:
                 CallRecord? last = null;
-                foreach (var callEvent in reader.Read(work.Payload ?? throw new InvalidCallWorkException("A provider event needs its payload.")))
+                var batch = reader.ReadBatch(work.Payload ?? throw new InvalidCallWorkException("A provider event needs its payload."));
+                foreach (var callEvent in batch.Events)
                 {
                     last = await ApplyEventAsync(work.CallId, callEvent, cancellationToken);
+                }
+                if (batch.Unreadable.Count > 0)
+                {
+                    // The readable events are applied; the rest are reported so the caller parks them (never retried).
+                    throw new FormatException(string.Join(" ", batch.Unreadable.Select(u => u.Reason)));
                 }
                 return last;
             case CallWorkKind.Announce:
@@ -694,7 +700,7 @@ public sealed class VoiceService(
                     return await AddAgentAsync(call, agentId, ct);
                 case CallStage.CallbackWaiting:
                 {
-                    var target = CallAddresses.Parse(call.Customer);
+                    var target = CallAddresses.FromRawId(call.Customer);
                     var connection = await control.CreateCallAsync(new CreateCallRequest(target, callbacks.For(call.Id))
                     {
                         CallerId = OurNumber(call),
@@ -870,7 +876,7 @@ public sealed class VoiceService(
             },
             _ => new RecognizeInput.Choices(ChoicesFor(call, recognize)),
         };
-        var request = new RecognizeRequest(CallAddresses.Parse(call.Customer), input)
+        var request = new RecognizeRequest(CallAddresses.FromRawId(call.Customer), input)
         {
             Prompt = SourceOf(Combine(recognize.Prompts)),
             InitialSilenceTimeout = recognize.Timeout,

@@ -82,6 +82,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesWatcher>(provider));
         services.AddHostedService(provider => new ResolvedOnStart<RoutingRulesSync>(provider));
         services.AddIvrFlows(configuration);
+        services.AddSingleton<IUnprocessableEvents, UnprocessableEvents>();
         services.AddSingleton<InboundEventProcessor>();
         services.AddSingleton<Heartbeats>();
 

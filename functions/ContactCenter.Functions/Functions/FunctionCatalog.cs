@@ -27,7 +27,7 @@ public static class FunctionCatalog
     public static readonly FunctionDefinition Heartbeat =
         new("Heartbeat", new TimerTrigger(HeartbeatSchedule));
 
-    public static IReadOnlyList<FunctionDefinition> All { get; } = [Health, AcsEvents, InboundEvents, Heartbeat, .. Acd.AcdFunctions.All, .. Acd.AgentWorkspaceFunctions.All, .. Ivr.IvrFunctions.All, .. Voice.VoiceFunctions.All, .. Outbound.OutboundFunctions.All, .. Conversations.ConversationFunctions.All, .. Messaging.EmailFunctions.All, .. Realtime.RealtimeFunctions.All, .. Security.SecurityFunctions.All, .. AgentWidget.AgentWidgetFunctions.All, .. Teams.TeamsIntegration.All];
+    public static IReadOnlyList<FunctionDefinition> All { get; } = [Health, AcsEvents, InboundEvents, Heartbeat, UnprocessableApi.SupervisorUnprocessable, .. Acd.AcdFunctions.All, .. Acd.AgentWorkspaceFunctions.All, .. Ivr.IvrFunctions.All, .. Voice.VoiceFunctions.All, .. Outbound.OutboundFunctions.All, .. Conversations.ConversationFunctions.All, .. Messaging.EmailFunctions.All, .. Realtime.RealtimeFunctions.All, .. Security.SecurityFunctions.All, .. AgentWidget.AgentWidgetFunctions.All, .. Teams.TeamsIntegration.All];
 
     public static FunctionDefinition? Find(string name) =>
         All.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase));

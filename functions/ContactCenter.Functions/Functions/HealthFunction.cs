@@ -42,9 +42,23 @@ public sealed class HealthFunction(IStateStore store, Heartbeats heartbeats, Hos
         var rules = services.GetService<ContactCenter.Core.Routing.RoutingRulesCatalog>();
         var report = new HealthReport(status, hosting.Mode == HostingMode.Local ? "local" : "functions-host", Version,
             timeProvider.GetUtcNow(), storeHealth, heartbeatHealth, local,
-            rules is null ? null : new RoutingHealth(rules.Current.Version, rules.Source, rules.Current.Queues.Count));
+            rules is null ? null : new RoutingHealth(rules.Current.Version, rules.Source, rules.Current.Queues.Count),
+            storeHealth.Reachable ? await UnprocessableAsync(cancellationToken) : null);
         return TypedResults.Json(report, ApiJsonContext.Default.HealthReport,
             statusCode: storeHealth.Reachable ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>How many events are parked as unprocessable, and the latest (without its payload: that is on the supervisor route).</summary>
+    private async Task<UnprocessableHealth?> UnprocessableAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IUnprocessableEvents>() is not { } unprocessable)
+        {
+            return null;
+        }
+        var summary = await unprocessable.SummaryAsync(1, cancellationToken);
+        return new UnprocessableHealth(summary.Count, summary.Latest.FirstOrDefault() is { } latest
+            ? new UnprocessableHealthEntry(latest.ParkedAt, latest.Source, latest.EventType, latest.EventId, latest.Reason)
+            : null);
     }
 
     private async Task<HeartbeatHealth> HeartbeatAsync(CancellationToken cancellationToken)
@@ -67,7 +81,12 @@ public sealed class HealthFunction(IStateStore store, Heartbeats heartbeats, Hos
 }
 
 public sealed record HealthReport(string Status, string Mode, string Version, DateTimeOffset CheckedAt,
-    StoreHealth Store, HeartbeatHealth? Heartbeat, LocalHostSnapshot? Local, RoutingHealth? Routing);
+    StoreHealth Store, HeartbeatHealth? Heartbeat, LocalHostSnapshot? Local, RoutingHealth? Routing, UnprocessableHealth? Unprocessable = null);
+
+/// <summary>Events parked because they could not be processed (GET /api/supervisor/unprocessable lists them).</summary>
+public sealed record UnprocessableHealth(int Count, UnprocessableHealthEntry? Latest);
+
+public sealed record UnprocessableHealthEntry(DateTimeOffset ParkedAt, string Source, string? EventType, string? EventId, string Reason);
 
 public sealed record RoutingHealth(int RulesVersion, string Source, int Queues);
 

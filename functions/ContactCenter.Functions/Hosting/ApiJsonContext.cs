@@ -9,6 +9,7 @@ namespace ContactCenter.Functions.Hosting;
 /// <summary>Source-generated JSON for the app's own HTTP API (camelCase), so Native AOT needs no reflection.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(UnprocessableView))]
 [JsonSerializable(typeof(Teams.RingTargetRequest))]
 [JsonSerializable(typeof(SimulatedSms))]
 [JsonSerializable(typeof(SimulatedCall))]

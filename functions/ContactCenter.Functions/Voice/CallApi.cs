@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ContactCenter.Core.Messaging;
+using ContactCenter.Core.Operations;
 using ContactCenter.Core.Routing;
 using ContactCenter.Core.Voice;
 using ContactCenter.Functions.Hosting;
@@ -44,17 +45,30 @@ public static class CallApi
         {
             payload = await reader.ReadToEndAsync(context.RequestAborted);
         }
-        IReadOnlyList<CallEvent> events;
+        // What cannot be read is parked (with its reason) and answered 200, so ACS does not resend it forever; the
+        // readable events of the same batch still go to the call.
+        var unprocessable = services.GetRequiredService<IUnprocessableEvents>();
+        CallEventBatch batch;
         try
         {
-            events = services.GetRequiredService<ICallEventReader>().Read(payload);
+            batch = services.GetRequiredService<ICallEventReader>().ReadBatch(payload);
         }
         catch (FormatException ex)
         {
-            return FunctionEndpoints.Problem(StatusCodes.Status400BadRequest, "Invalid callback", ex.Message);
+            await unprocessable.ParkAsync(VoiceFunctions.CallEvents.Name, null, null, $"Call {callId}: {ex.Message}", payload, context.RequestAborted);
+            return TypedResults.Ok();
         }
+        foreach (var unreadable in batch.Unreadable)
+        {
+            await unprocessable.ParkAsync(VoiceFunctions.CallEvents.Name, null, unreadable.EventId, $"Call {callId}: {unreadable.Reason}", unreadable.Json, context.RequestAborted);
+        }
+        var events = batch.Events;
         if (events.Count > 0)
         {
+            if (batch.Unreadable.Count > 0)
+            {
+                payload = ReadablePart(payload, batch);
+            }
             // Queued as delivered; the message id (the events' ids) lets Service Bus drop a redelivered batch.
             var ids = string.Join('|', events.Select(e => e.EventId));
             await services.GetRequiredService<IMessageSender>().SendAsync(QueueNames.CallWork, new OutgoingMessage(new CallWork(CallWorkKind.ProviderEvent, callId) { Payload = payload }.ToJson())
@@ -64,6 +78,23 @@ public static class CallApi
             }, context.RequestAborted);
         }
         return TypedResults.Ok();
+    }
+
+    /// <summary>The batch without its unreadable events (matched by their JSON as sent), so call work only sees what it can apply.</summary>
+    private static string ReadablePart(string payload, CallEventBatch batch)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(payload);
+        var skip = batch.Unreadable.Select(u => u.Json).ToList();
+        var kept = new List<string>();
+        foreach (var element in document.RootElement.EnumerateArray())
+        {
+            var json = element.GetRawText();
+            if (!skip.Remove(json))
+            {
+                kept.Add(json);
+            }
+        }
+        return "[" + string.Join(",", kept) + "]";
     }
 
     private static async Task<IResult> GetAsync(HttpContext context)

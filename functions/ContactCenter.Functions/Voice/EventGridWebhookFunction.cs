@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ContactCenter.Azure.EventGrid;
 using ContactCenter.Core.Events;
 using ContactCenter.Core.Messaging;
+using ContactCenter.Core.Operations;
 using ContactCenter.Functions.Hosting;
 using ContactCenter.Functions.Telemetry;
 
@@ -15,11 +16,13 @@ namespace ContactCenter.Functions.Voice;
 /// — the same queue and message the AcsEvents Event Grid trigger produces, so the two are interchangeable.
 /// </summary>
 /// <remarks>
-/// A delivery is checked whole before anything is sent: one malformed event answers 400 and nothing is queued, so a
-/// batch is never half-taken. A send that fails answers 500 and Event Grid redelivers the batch; the message id is the
-/// event id, so Service Bus duplicate detection (and the processor's ledger) drop what was already sent.
+/// What cannot be read — a body that is not JSON, an event that is not an Event Grid or CloudEvents event — is parked
+/// on the unprocessable list with its reason and answered 200: Event Grid would retry it for a day and then
+/// dead-letter it, and no retry makes it readable. The readable events of the same delivery are queued. A send that
+/// fails answers 500 and Event Grid redelivers the batch; the message id is the event id, so Service Bus duplicate
+/// detection (and the processor's ledger) drop what was already sent.
 /// </remarks>
-public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<EventGridWebhookFunction> logger) : IHttpFunction
+public sealed class EventGridWebhookFunction(IMessageSender sender, IUnprocessableEvents unprocessable, ILogger<EventGridWebhookFunction> logger) : IHttpFunction
 {
     public const string SubscriptionValidationEventType = "Microsoft.EventGrid.SubscriptionValidationEvent";
     public const string SubscriptionDeletedEventType = "Microsoft.EventGrid.SubscriptionDeletedEvent";
@@ -42,7 +45,14 @@ public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<Even
             {
                 return FunctionEndpoints.Problem(StatusCodes.Status413PayloadTooLarge, "Delivery too large", $"An Event Grid delivery is at most {MaxBodyBytes} bytes.");
             }
-            document = JsonDocument.Parse(body);
+            try
+            {
+                document = JsonDocument.Parse(body);
+            }
+            catch (JsonException ex)
+            {
+                return await ParkAsync($"The body is not JSON: {ex.Message}", System.Text.Encoding.UTF8.GetString(body), context.RequestAborted);
+            }
         }
         catch (JsonException ex)
         {
@@ -58,7 +68,8 @@ public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<Even
             };
             if (elements is null)
             {
-                return Malformed($"An Event Grid delivery is an event object or an array of events, not {document.RootElement.ValueKind}.");
+                return await ParkAsync($"An Event Grid delivery is an event object or an array of events, not {document.RootElement.ValueKind}.",
+                    document.RootElement.GetRawText(), context.RequestAborted);
             }
             if (elements.Count == 0)
             {
@@ -66,6 +77,7 @@ public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<Even
             }
 
             var events = new List<InboundEvent>(elements.Count);
+            var parked = 0;
             for (var i = 0; i < elements.Count; i++)
             {
                 try
@@ -74,7 +86,10 @@ public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<Even
                 }
                 catch (InvalidInboundEventException ex)
                 {
-                    return Malformed(elements.Count == 1 ? ex.Message : $"Event [{i}]: {ex.Message}");
+                    var reason = elements.Count == 1 ? ex.Message : $"Event [{i}]: {ex.Message}";
+                    logger.LogWarning("Parked an unreadable event of an Event Grid delivery: {Reason}", reason);
+                    await unprocessable.ParkAsync(VoiceFunctions.AcsEventGridWebhook.Name, null, EventId(elements[i]), reason, elements[i].GetRawText(), context.RequestAborted);
+                    parked++;
                 }
             }
 
@@ -91,7 +106,7 @@ public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<Even
                 ContactCenterTelemetry.RecordInboundEvent(inbound.Type, "accepted");
                 logger.LogInformation("Accepted {EventType} event {EventId} from the webhook.", inbound.Type, inbound.Id);
             }
-            var answer = new JsonObject { ["accepted"] = accepted.Count, ["ignored"] = events.Count - accepted.Count };
+            var answer = new JsonObject { ["accepted"] = accepted.Count, ["ignored"] = events.Count - accepted.Count, ["parked"] = parked };
             return Results.Text(answer.ToJsonString(), "application/json", statusCode: StatusCodes.Status200OK);
         }
     }
@@ -125,6 +140,17 @@ public sealed class EventGridWebhookFunction(IMessageSender sender, ILogger<Even
         logger.LogInformation("Answered the Event Grid subscription validation for {Topic}.", validation.Source);
         return Results.Text(new JsonObject { ["validationResponse"] = code }.ToJsonString(), "application/json", statusCode: StatusCodes.Status200OK);
     }
+
+    private async Task<IResult> ParkAsync(string reason, string payload, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Parked an unreadable Event Grid delivery: {Reason}", reason);
+        await unprocessable.ParkAsync(VoiceFunctions.AcsEventGridWebhook.Name, null, null, reason, payload, cancellationToken);
+        var answer = new JsonObject { ["accepted"] = 0, ["ignored"] = 0, ["parked"] = 1 };
+        return Results.Text(answer.ToJsonString(), "application/json", statusCode: StatusCodes.Status200OK);
+    }
+
+    private static string? EventId(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
 
     private IResult Malformed(string reason)
     {

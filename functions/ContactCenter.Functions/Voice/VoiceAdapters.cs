@@ -23,6 +23,18 @@ public sealed class AcsCallEventReader : ICallEventReader
         }
     }
 
+    public CallEventBatch ReadBatch(string payload)
+    {
+        try
+        {
+            return CallAutomationEventParser.ParseBatch(payload);
+        }
+        catch (InvalidCallEventException ex)
+        {
+            throw new FormatException(ex.Message, ex);
+        }
+    }
+
     public IncomingCall ReadIncomingCall(InboundEvent inboundEvent)
     {
         try
