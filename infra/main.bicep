@@ -12,8 +12,17 @@ param environmentName string
 @description('Region of the regional resources (Flex Consumption must be offered there). ACS, Email and Event Grid system topics are global.')
 param location string
 
-@description('Object id of the user running azd: gets data access to tables, blobs and Service Bus for local runs. Empty: none.')
+@description('Object id of the principal running azd: gets data access to tables, blobs and Service Bus for local runs. Empty: none.')
 param principalId string = ''
+
+// azd fills AZURE_PRINCIPAL_TYPE with "User", or "ServicePrincipal" when logged in with a client id
+// (Azure/azure-dev cli/azd/pkg/infra/provisioning/current_principal_id_provider.go); Group for a group's object id.
+@description('principalType of principalId for its role assignments.')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param principalType string = 'User'
+
+@description('Browser origins besides the app\'s own that may call the SignalR service (e.g. a Teams tab host). Never "*".')
+param allowedOrigins array = []
 
 @description('Where ACS and Email keep data at rest (a geography such as "United States" or "Europe").')
 param communicationDataLocation string = 'United States'
@@ -64,6 +73,10 @@ var resourceToken = toLower(uniqueString(subscription().id, environmentName, loc
 var tags = { 'azd-env-name': environmentName }
 var functionAppName = '${abbrs.functionApp}${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+var signalRName = '${abbrs.signalR}${resourceToken}'
+// SignalR's host name is <name>.service.signalr.net (public cloud); computed here because the SignalR module takes
+// the function app's origin for its CORS list, so the app cannot wait for SignalR's output.
+var signalRServiceUri = 'https://${signalRName}.service.signalr.net'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourceGroup}${environmentName}'
@@ -102,6 +115,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     identityPrincipalId: identity.outputs.principalId
     principalId: principalId
+    principalType: principalType
     deploymentContainerName: deploymentContainerName
   }
 }
@@ -115,6 +129,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     identityPrincipalId: identity.outputs.principalId
     principalId: principalId
+    principalType: principalType
   }
 }
 
@@ -134,11 +149,13 @@ module signalR 'modules/signalr.bicep' = {
   scope: rg
   name: 'signalr'
   params: {
-    name: '${abbrs.signalR}${resourceToken}'
+    name: signalRName
     location: location
     tags: tags
     skuName: signalRSku
     identityPrincipalId: identity.outputs.principalId
+    // The workspace is served by the function app itself: its own origin, plus any configured ones.
+    allowedOrigins: concat([functionApp.outputs.uri], allowedOrigins)
   }
 }
 
@@ -174,7 +191,7 @@ module functionApp 'modules/functionapp.bicep' = {
     acsEndpoint: communication.outputs.endpoint
     acsImmutableResourceId: communication.outputs.immutableResourceId
     emailSenderAddress: communication.outputs.emailSenderAddress
-    signalRServiceUri: signalR.outputs.serviceUri
+    signalRServiceUri: signalRServiceUri
     voiceCallbackSecretUri: keyVault.outputs.voiceCallbackSecretUri
     authTenantId: authTenantId
     authClientId: authClientId
@@ -194,6 +211,8 @@ module eventGrid 'modules/eventgrid.bicep' = {
     communicationServiceName: communication.outputs.name
     functionAppId: functionApp.outputs.id
     createSubscriptions: createEventSubscriptions
+    deadLetterStorageAccountName: storage.outputs.name
+    deadLetterContainerName: storage.outputs.eventGridDeadLetterContainer
   }
 }
 

@@ -54,7 +54,9 @@ var logAlerts = [
     description: 'Function invocations failed (the host retries them; Service Bus dead-letters after 10 tries).'
     severity: 1
     window: 'PT5M'
-    query: 'requests | where success == false | summarize failures = count() by operation_Name'
+    // Scoped to the Application Insights component, so this reads the classic requests table, where success is a
+    // string "True"/"False" (workspace AppRequests.Success is a bool): learn.microsoft.com/azure/azure-monitor/app/convert-classic-resource.
+    query: 'requests | where success == "False" | summarize failures = count() by operation_Name'
     column: 'failures'
     operator: 'GreaterThanOrEqual'
     threshold: functionFailureThreshold

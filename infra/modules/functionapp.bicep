@@ -22,6 +22,9 @@ param authTenantId string
 param authClientId string
 param teamsAppId string
 param callerId string
+// Flex Consumption: the lowest maximum instance count is 1 and the highest 1000
+// (learn.microsoft.com/azure/azure-functions/event-driven-scaling, "Limit scale-out", revision of 2026-08; revisions
+// before it said 40). Instance memory 512, 2048 or 4096 MB (azure-functions/flex-consumption-plan, "Instance memory").
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int
@@ -71,6 +74,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       // Flex Consumption takes the worker runtime from here (FUNCTIONS_WORKER_RUNTIME is not an app setting on it).
+      // Whether a region offers `custom` and which version: `az functionapp list-flexconsumption-runtimes -l <region>
+      // --runtime custom` (docs/deploy.md, first-deployment checklist).
       runtime: { name: 'custom', version: '1.0' }
     }
   }

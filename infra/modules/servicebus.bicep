@@ -4,8 +4,11 @@ param name string
 param location string
 param tags object
 param identityPrincipalId string
-@description('Object id of the deploying user; gets send/receive for running the app locally against Azure. Empty: none.')
+@description('Object id of the deploying principal; gets send/receive for running the app locally against Azure. Empty: none.')
 param principalId string = ''
+@description('principalType of principalId: what azd reports in AZURE_PRINCIPAL_TYPE (User or ServicePrincipal), or Group.')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param principalType string = 'User'
 
 // Names from functions/ContactCenter.Core/Messaging/QueueNames.cs (ContactCenter.Infra.Tests checks they agree).
 // maxDeliveryCount 10 = local mode's Local:MaxDeliveryCount default, so a poison message dies after as many tries in
@@ -22,9 +25,14 @@ var queues = [
   { name: 'teams-notifications', requiresSession: false, requiresDuplicateDetection: false }
 ]
 
-var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2552a39b'
-var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+// Built-in role ids: learn.microsoft.com/azure/role-based-access-control/built-in-roles/integration (pinned by
+// ContactCenter.Infra.Tests RoleAssignmentTests).
+var dataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419' // Azure Service Bus Data Owner
+var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
+var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
 
+// SKU names Basic | Standard | Premium (azure-rest-api-specs specification/servicebus/resource-manager, SBSku);
+// sessions and duplicate detection are Standard and Premium features (learn.microsoft.com/azure/service-bus-messaging/service-bus-premium-messaging).
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
   location: location
@@ -51,23 +59,27 @@ resource queueResources 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-previ
   }
 }]
 
-// The app sends (ACD work, call work, replies, notifications) and the host receives: both as the one identity.
-resource appRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [dataSender, dataReceiver]: {
-  name: guid(namespace.id, identityPrincipalId, role)
+// The app sends (ACD work, call work, replies, notifications) and the host's triggers receive, as the one identity.
+// Data Owner, not Sender + Receiver: the Functions docs list Data Receiver or Data Owner for a Service Bus trigger
+// (learn.microsoft.com/azure/azure-functions/functions-reference, Connections, Bindings table), and the scale
+// controller's target-based scaling reads each queue's message count, a management read only Data Owner grants
+// (Microsoft.ServiceBus/* actions; built-in-roles/integration).
+resource appRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(namespace.id, identityPrincipalId, dataOwner)
   scope: namespace
   properties: {
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
   }
-}]
+}
 
 resource userRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in (empty(principalId) ? [] : [dataSender, dataReceiver]): {
   name: guid(namespace.id, principalId, role)
   scope: namespace
   properties: {
     principalId: principalId
-    principalType: 'User'
+    principalType: principalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]

@@ -6,6 +6,9 @@ param tags object
 param identityPrincipalId string
 @description('Object id of the deploying user (azd fills it); gets data access for running the app locally against Azure. Empty: none.')
 param principalId string = ''
+@description('principalType of principalId: what azd reports in AZURE_PRINCIPAL_TYPE (User or ServicePrincipal), or Group.')
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param principalType string = 'User'
 param deploymentContainerName string
 
 // Names from functions/ContactCenter.Core/State/TableNames.cs (ContactCenter.Infra.Tests checks they agree).
@@ -29,12 +32,16 @@ var tableNames = [
   'UnprocessableEvents'
 ]
 
-// Email attachments (Email:AttachmentContainer, default "attachments") and the deployment package.
+// Email attachments (Email:AttachmentContainer, default "attachments"), the deployment package, and the events Event
+// Grid could not deliver to AcsEvents (its subscriptions dead-letter here, see eventgrid.bicep).
 var containerNames = [
   'attachments'
   deploymentContainerName
+  'eventgrid-dead-letters'
 ]
 
+// Built-in role ids: learn.microsoft.com/azure/role-based-access-control/built-in-roles/storage (pinned by
+// ContactCenter.Infra.Tests RoleAssignmentTests).
 // Blob Data Owner: the Functions host keeps leases and keys in AzureWebJobsStorage blobs and needs it (Contributor
 // is not enough for its container management); Table Data Contributor: the app's state.
 var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
@@ -92,7 +99,7 @@ resource userRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r
   scope: account
   properties: {
     principalId: principalId
-    principalType: 'User'
+    principalType: principalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]
@@ -102,3 +109,4 @@ output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output attachmentContainer string = containerNames[0]
+output eventGridDeadLetterContainer string = containerNames[2]

@@ -46,16 +46,19 @@ var history = [
     query: 'customMetrics | where name in ("contactcenter.acd.answer_wait", "contactcenter.acd.contacts.abandoned") | summarize asaSeconds = sumif(valueSum, name == "contactcenter.acd.answer_wait") / sumif(valueCount, name == "contactcenter.acd.answer_wait"), abandoned = sumif(valueSum, name == "contactcenter.acd.contacts.abandoned") by bin(timestamp, 1h)'
   }
   {
-    title: 'Routing latency p95 (ms) per hour'
+    // customMetrics holds pre-aggregated rows (valueMax, valueSum, valueCount per export interval): no percentile can
+    // be computed from them, so the tile shows what they give, the slowest and the mean.
+    title: 'Routing latency, slowest and mean (ms) per hour'
     minutes: 10080
     visualization: 'timechart'
-    query: 'customMetrics | where name == "contactcenter.acd.routing.duration" | summarize p95 = max(valueMax), average = sum(valueSum) / sum(valueCount) by bin(timestamp, 1h)'
+    query: 'customMetrics | where name == "contactcenter.acd.routing.duration" | summarize slowest = max(valueMax), average = sum(valueSum) / sum(valueCount) by bin(timestamp, 1h)'
   }
   {
     title: 'Function failures per hour'
     minutes: 10080
     visualization: 'timechart'
-    query: 'requests | where success == false | summarize failures = count() by operation_Name, bin(timestamp, 1h)'
+    // Classic requests table: success is a string (see alerts.bicep).
+    query: 'requests | where success == "False" | summarize failures = count() by operation_Name, bin(timestamp, 1h)'
   }
 ]
 
