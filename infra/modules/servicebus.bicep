@@ -32,7 +32,8 @@ var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Dat
 var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
 
 // SKU names Basic | Standard | Premium (azure-rest-api-specs specification/servicebus/resource-manager, SBSku);
-// sessions and duplicate detection are Standard and Premium features (learn.microsoft.com/azure/service-bus-messaging/service-bus-premium-messaging).
+// the tier needed for sessions and duplicate detection is taken from the Service Bus tier comparison
+// (learn.microsoft.com/azure/service-bus-messaging/service-bus-premium-messaging), not re-checked for issue 14.
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
   location: location

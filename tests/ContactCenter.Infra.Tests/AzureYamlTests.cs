@@ -37,6 +37,20 @@ public sealed partial class AzureYamlTests
     }
 
     [Fact]
+    public void Azd_is_required_in_a_version_whose_zip_keeps_the_handlers_execute_bit()
+    {
+        // azd >= 1.26.0 writes each file's mode into its function-app zip (Azure/azure-dev cli/azd/pkg/rzip/rzip.go,
+        // header.SetMode, PR #8599); before, entries carried no mode and the custom handler lost its execute bit.
+        var required = Scalar(Mapping(Root, "requiredVersions"), "azd");
+        var minimum = Assert.Single(MinimumVersion().Matches(required));
+        Assert.True(Version.Parse(minimum.Groups["version"].Value) >= new Version(1, 26, 0), $"requiredVersions.azd '{required}' allows an azd whose zip drops Unix modes.");
+        Assert.DoesNotContain("<", required, StringComparison.Ordinal);
+        // The publish target makes the handler 0755 in the folder azd zips.
+        var project = File.ReadAllText(Path.Combine(BicepCli.RepositoryRoot, "functions", "ContactCenter.Functions", "ContactCenter.Functions.csproj"));
+        Assert.Contains("chmod 0755 &quot;$(PublishDir)$(AssemblyName)&quot;", project, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Infra_points_at_main_bicep()
     {
         var infra = Mapping(Root, "infra");
@@ -109,4 +123,7 @@ public sealed partial class AzureYamlTests
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
     private static partial Regex AzdName();
+
+    [GeneratedRegex(@">=\s*(?<version>\d+\.\d+\.\d+)")]
+    private static partial Regex MinimumVersion();
 }

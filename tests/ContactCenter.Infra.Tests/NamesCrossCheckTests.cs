@@ -145,6 +145,16 @@ public sealed class NamesCrossCheckTests
         Assert.Equal("Microsoft.Communication.CommunicationServices", topic.Properties["topicType"]!.GetValue<string>());
         var eventTypes = topic.Template["variables"]!["subscriptions"]!.AsArray()
             .SelectMany(s => s!["eventTypes"]!.AsArray().Select(t => t!.GetValue<string>())).ToList();
+        // The names Azure.Messaging.EventGrid publishes for these system events (Azure/azure-sdk-for-net
+        // sdk/eventgrid/Azure.Messaging.EventGrid/src/Customization/SystemEventNames.cs).
+        string[] published =
+        [
+            global::Azure.Messaging.EventGrid.SystemEventNames.AcsIncomingCall,
+            global::Azure.Messaging.EventGrid.SystemEventNames.AcsSmsReceived,
+            global::Azure.Messaging.EventGrid.SystemEventNames.AcsSmsDeliveryReportReceived,
+            global::Azure.Messaging.EventGrid.SystemEventNames.AcsEmailDeliveryReportReceived,
+        ];
+        Assert.Equal(published.Order(StringComparer.Ordinal), eventTypes.Order(StringComparer.Ordinal));
         Assert.Contains("Microsoft.Communication.IncomingCall", eventTypes);
         Assert.Contains("Microsoft.Communication.SMSReceived", eventTypes);
         Assert.Contains("Microsoft.Communication.SMSDeliveryReportReceived", eventTypes);
