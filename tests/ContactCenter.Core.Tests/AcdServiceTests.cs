@@ -177,6 +177,56 @@ public sealed class AcdServiceTests
         await Assert.ThrowsAsync<StaleActionException>(() => acd.AcceptAsync(other, "c1"));
     }
 
+    /// <summary>
+    /// Found by the concurrency test on a loaded machine ("agent07 holds 3 Sms contacts, capacity 2"): a duplicate accept
+    /// that read the contact while it was still assigned, then the agent after the completion had taken it off, put the
+    /// finished contact back on the agent, past its capacity. The completion runs exactly in that gap here.
+    /// </summary>
+    [Fact]
+    public async Task A_duplicate_accept_overtaken_by_the_completion_does_not_put_the_contact_back_on_the_agent()
+    {
+        var store = new GapStore(_store);
+        var acd = new AcdService(store, new StaticQueueCatalog([new QueueDefinition("sales")]), _clock);
+        await Agent(acd, "ann");
+        await acd.EnqueueAsync(new NewContact("c1", Channel.Sms, "sales"));
+        Assert.Single(await acd.RouteQueueAsync("sales"));
+        await acd.AcceptAsync("ann", "c1");
+
+        // The duplicate has read the contact (assigned to Ann); the completion runs before it reads Ann.
+        store.BeforeNextAgentRead = () => acd.CompleteAsync("ann", "c1");
+        await acd.AcceptAsync("ann", "c1");
+
+        Assert.Null(store.BeforeNextAgentRead);
+        Assert.Equal(ContactStatus.Completed, (await acd.GetContactAsync("c1")).Status);
+        Assert.Empty((await acd.GetAgentAsync("ann")).Assignments);
+    }
+
+    /// <summary>Runs <see cref="BeforeNextAgentRead"/> once, just before the next read of an agent.</summary>
+    private sealed class GapStore(IStateStore inner) : IStateStore
+    {
+        public Func<Task>? BeforeNextAgentRead { get; set; }
+
+        public string Kind => inner.Kind;
+
+        public async Task<StateEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken cancellationToken = default)
+        {
+            if (table == TableNames.Agents && BeforeNextAgentRead is { } gap)
+            {
+                BeforeNextAgentRead = null;
+                await gap();
+            }
+            return await inner.GetAsync(table, partitionKey, rowKey, cancellationToken);
+        }
+
+        public Task<string> InsertAsync(string table, StateEntity entity, CancellationToken cancellationToken = default) => inner.InsertAsync(table, entity, cancellationToken);
+        public Task<string> ReplaceAsync(string table, StateEntity entity, string ifMatchETag, CancellationToken cancellationToken = default) => inner.ReplaceAsync(table, entity, ifMatchETag, cancellationToken);
+        public Task<string> UpsertAsync(string table, StateEntity entity, CancellationToken cancellationToken = default) => inner.UpsertAsync(table, entity, cancellationToken);
+        public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string? ifMatchETag = null, CancellationToken cancellationToken = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatchETag, cancellationToken);
+        public IAsyncEnumerable<StateEntity> QueryPartitionAsync(string table, string partitionKey, string? fromRowKey = null, string? toRowKeyExclusive = null, CancellationToken cancellationToken = default) => inner.QueryPartitionAsync(table, partitionKey, fromRowKey, toRowKeyExclusive, cancellationToken);
+        public Task SubmitBatchAsync(string table, IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) => inner.SubmitBatchAsync(table, operations, cancellationToken);
+        public Task PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
+    }
+
     [Fact]
     public async Task An_expired_offer_cannot_be_accepted()
     {

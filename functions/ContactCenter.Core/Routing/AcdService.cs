@@ -254,14 +254,38 @@ public sealed partial class AcdService(IStateStore store, IQueueCatalog queues, 
             return contact; // the agent's work on it is over: taking it on again would hold capacity for nothing
         }
 
-        await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.Any(a => a.ContactId == contactId) ? current : current with
+        // The reservation (the agent's offer of this contact) becomes the assignment. Without it (a decline or expiry
+        // check cleared it meanwhile, or this is a duplicate accept) the contact is read again: a duplicate that the
+        // completion overtook would otherwise put the finished contact back on the agent, past its capacity.
+        var unreserved = false;
+        await UpdateAgentAsync(agentId, create: false, current =>
+        {
+            unreserved = false;
+            if (current!.Assignments.Any(a => a.ContactId == contactId))
+            {
+                return current;
+            }
+            if (current.Offer?.ContactId != contactId)
+            {
+                unreserved = true;
+                return current;
+            }
+            return Assign(current);
+        }, cancellationToken);
+        if (unreserved && await GetContactAsync(contactId, cancellationToken) is { Status: ContactStatus.Assigned } still && still.AgentId == agentId)
+        {
+            // A completion can only follow this read, and it takes the assignment off after this write.
+            await UpdateAgentAsync(agentId, create: false, current => current!.Assignments.Any(a => a.ContactId == contactId) ? current : Assign(current), cancellationToken);
+        }
+        return contact;
+
+        AgentState Assign(AgentState current) => current with
         {
             Offer = current.Offer?.ContactId == contactId ? null : current.Offer,
             Assignments = [.. current.Assignments, new Assignment(contactId, contact.Channel, contact.QueueId) { CustomerId = contact.CustomerId, AssignedAt = contact.AnsweredAt ?? now }],
             MissedOffers = 0,
             LastWorkAt = now,
-        }, cancellationToken);
-        return contact;
+        };
     }
 
     /// <summary>

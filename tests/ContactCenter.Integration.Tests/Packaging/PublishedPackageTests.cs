@@ -204,7 +204,7 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         // A Native AOT publish takes several minutes on a 2-core machine, longer while the other test projects run beside it.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         await process.WaitForExitAsync(timeout.Token);
         var log = $"dotnet {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}:\n{await stdout}\n{await stderr}";
         Assert.True(process.ExitCode == 0, log);
