@@ -64,11 +64,13 @@ public static partial class AcsSimulator
             return;
         }
         var now = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        // As the published sample writes it (learn.microsoft.com/azure/event-grid/communication-services-telephony-sms-events):
+        // PascalCase fields, numbers without '+' ("From": "15555555555"), so local mode runs the app's normalization too.
         var data = new JsonObject
         {
             ["MessageId"] = $"Incoming_{now:yyyyMMddHHmmssfff}_{Guid.NewGuid():N}",
-            ["From"] = sms!.From,
-            ["To"] = sms.To,
+            ["From"] = sms!.From!.TrimStart('+'),
+            ["To"] = sms.To!.TrimStart('+'),
             ["Message"] = sms.Message,
             ["ReceivedTimestamp"] = now.UtcDateTime.ToString("O"),
         };
@@ -125,6 +127,7 @@ public static partial class AcsSimulator
             ["eventTime"] = now.UtcDateTime.ToString("O"),
         };
 
+    /// <summary>A phone party as ACS identifies it: kind, raw id "4:+..." and phoneNumber.value (the CommunicationIdentifierModel of the Call Automation spec).</summary>
     private static JsonObject PhoneIdentifier(string number) => new()
     {
         ["kind"] = "phoneNumber",

@@ -161,4 +161,23 @@ public sealed class AcsPayloadToleranceTests
         Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
         Assert.Equal(0, (await app.GetJsonAsync("/api/supervisor/unprocessable"))["count"]!.GetValue<int>());
     }
+
+    /// <summary>The Event Grid trigger as the host invokes it: a whole invocation whose event cannot be read is no protocol error.</summary>
+    [Theory]
+    [InlineData("""{"id":"x"}""", "expected 'eventType'")]
+    [InlineData("""{"id":"x","eventType":"t","subject":"s","dataVersion":"1","eventTime":"yesterday"}""", "RFC 3339")]
+    [InlineData("""{"specversion":"0.3","id":"x","type":"t","source":"s"}""", "specversion")]
+    public async Task An_event_grid_invocation_with_an_unreadable_event_succeeds_queues_nothing_and_parks_it(string gridEvent, string reason)
+    {
+        await using var app = await StartAsync();
+
+        using var response = await app.InvokeAsync("AcsEvents", JsonNode.Parse("{\"Data\":{\"eventGridEvent\":" + gridEvent + "},\"Metadata\":{}}")!);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        Assert.Null(answer["Outputs"]?[global::ContactCenter.Functions.Functions.FunctionCatalog.InboundEventsOutput]);
+        var parked = (await app.GetJsonAsync("/api/supervisor/unprocessable"))["events"]!.AsArray().Single()!;
+        Assert.Equal("AcsEvents", parked["source"]!.GetValue<string>());
+        Assert.Contains(reason, parked["reason"]!.GetValue<string>());
+    }
 }

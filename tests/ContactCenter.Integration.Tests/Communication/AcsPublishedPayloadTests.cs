@@ -185,4 +185,81 @@ public sealed class AcsPublishedPayloadTests
 
         Assert.Equal("+14255550123", call.From);
     }
+
+    public static TheoryData<string> UnknownRawIds()
+    {
+        var data = new TheoryData<string>();
+        foreach (var entry in AcsFixtures.Node("raw-ids.json").AsArray().Where(e => e!["expect"]!.GetValue<string>() == "unknown"))
+        {
+            data.Add(entry!["rawId"]!.GetValue<string>());
+        }
+        return data;
+    }
+
+    /// <summary>What FromRawId makes an UnknownIdentifier (or a phone id without a number) is kept as written, never refused.</summary>
+    [Theory]
+    [MemberData(nameof(UnknownRawIds))]
+    public void A_raw_id_of_a_kind_nobody_knows_is_kept_as_written(string rawId)
+    {
+        Assert.False(CallAddresses.TryParse(rawId, out _));
+        var target = Assert.IsType<CallTarget.Unknown>(CallAddresses.FromRawId(rawId));
+        Assert.Equal(rawId, CallAddresses.ToRawId(target));
+    }
+
+    [Fact]
+    public void One_unreadable_event_in_a_callback_batch_costs_only_itself()
+    {
+        var batch = new JsonArray(AcsFixtures.Node("callautomation-call-connected.json"),
+            // Variant: a PlayCompleted that lost its data.callConnectionId.
+            JsonNode.Parse("""{"id":"704a7a96-4d74-4ebe-9cd0-b7cc39c3d7b1","source":"calling/callConnections/callConnectionId","type":"Microsoft.Communication.PlayCompleted","data":{"resultInformation":{"code":200,"subCode":0,"message":"Action completed successfully."}},"time":"2022-08-12T03:13:25.0252763+00:00","specversion":"1.0"}"""));
+
+        var read = CallAutomationEventParser.ParseBatch(batch.ToJsonString());
+
+        Assert.IsType<CallConnected>(Assert.Single(read.Events));
+        var unreadable = Assert.Single(read.Unreadable);
+        Assert.Equal("704a7a96-4d74-4ebe-9cd0-b7cc39c3d7b1", unreadable.EventId);
+        Assert.Contains("'callConnectionId' is required", unreadable.Reason);
+        Assert.Contains("\"Microsoft.Communication.PlayCompleted\"", unreadable.Json);
+        Assert.Throws<InvalidCallEventException>(() => CallAutomationEventParser.Parse(batch.ToJsonString()));
+    }
+
+    [Fact]
+    public void An_identifier_without_raw_id_gets_the_raw_id_its_kind_makes()
+    {
+        var added = AcsFixtures.Node("callautomation-call-connected.json").AsObject();
+        added["type"] = "Microsoft.Communication.AddParticipantSucceeded";
+        // Variants: the identifier models of the SDK's serializer without their rawId (azure-sdk-for-net sdk/communication/Shared/src/CommunicationIdentifierSerializer.cs).
+        added["data"]!["participant"] = JsonNode.Parse("""{"kind":"microsoftTeamsUser","microsoftTeamsUser":{"userId":"45ab2481-1c1c-4005-be24-0ffb879b1130","isAnonymous":true,"cloud":"public"}}""");
+        var visitor = Assert.IsType<AddParticipantSucceeded>(Assert.Single(CallAutomationEventParser.Parse(added.ToJsonString())));
+        added["data"]!["participant"] = JsonNode.Parse("""{"kind":"microsoftTeamsApp","microsoftTeamsApp":{"appId":"01234567-89ab-cdef-0123-456789abcdef","cloud":"gcch"}}""");
+        var app = Assert.IsType<AddParticipantSucceeded>(Assert.Single(CallAutomationEventParser.Parse(added.ToJsonString())));
+
+        Assert.Equal("8:teamsvisitor:45ab2481-1c1c-4005-be24-0ffb879b1130", visitor.Participant);
+        Assert.Equal("28:gcch:01234567-89ab-cdef-0123-456789abcdef", app.Participant);
+    }
+
+    [Fact]
+    public void Parties_are_named_to_acs_as_the_sdk_names_them_and_unknown_ones_by_raw_id_alone()
+    {
+        static string Wire(CallTarget target) =>
+            System.Text.Json.JsonSerializer.Serialize(CallAutomationMapping.Identifier(target), CallAutomationJsonContext.Default.CommunicationIdentifierModel);
+
+        Assert.Equal("""{"rawId":"28:ag08-global:01234567-89ab-cdef-0123-456789abcdef"}""", Wire(CallAddresses.FromRawId("28:ag08-global:01234567-89ab-cdef-0123-456789abcdef")));
+        Assert.Equal("""{"kind":"microsoftTeamsUser","rawId":"8:teamsvisitor:45ab","microsoftTeamsUser":{"userId":"45ab","isAnonymous":true,"cloud":"public"}}""", Wire(CallAddresses.FromRawId("8:teamsvisitor:45ab")));
+        Assert.Equal("""{"kind":"microsoftTeamsApp","rawId":"28:dod:0123","microsoftTeamsApp":{"appId":"0123","cloud":"dod"}}""", Wire(CallAddresses.FromRawId("28:dod:0123")));
+        Assert.Equal("+14255550123", JsonNode.Parse(Wire(CallAddresses.FromRawId("4:14255550123")))!["phoneNumber"]!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("+14255550100", "+14255550100")]
+    [InlineData("14255550100", "+14255550100")] // the SMS samples' "From": "15555555555"
+    [InlineData("4:14255550100", "+14255550100")] // CommunicationIdentifierTest: "4:112345556789"
+    [InlineData("4:+14255550100_207ffef6-9444-41fb-92ab-20eacaae2768", "+14255550100")] // with an asserted id
+    [InlineData("+1 (425) 555-0100", "+14255550100")]
+    [InlineData(" +44 20 7946 0000 ", "+442079460000")]
+    [InlineData("4:anonymous", null)] // PhoneNumberIdentifier.IsAnonymous
+    [InlineData("CONTOSO", null)]
+    [InlineData("+1", null)]
+    public void Phone_numbers_in_every_form_acs_writes_become_e164(string text, string? expected) =>
+        Assert.Equal(expected, AcsPhoneNumbers.ToE164(text));
 }

@@ -94,12 +94,8 @@ public sealed class InvocationProtocolTests
     [InlineData("AcsEvents", "null", "JSON null")]
     [InlineData("AcsEvents", """{"Metadata":{}}""", "no Data object")]
     [InlineData("AcsEvents", """{"Data":{}}""", "Data.eventGridEvent is required")]
-    [InlineData("AcsEvents", """{"Data":{"eventGridEvent":{"id":"x"}}}""", "expected 'eventType'")]
-    [InlineData("AcsEvents", """{"Data":{"eventGridEvent":{"id":"x","eventType":"t","subject":"s","dataVersion":"1","eventTime":"yesterday"}}}""", "RFC 3339")]
-    [InlineData("AcsEvents", """{"Data":{"eventGridEvent":{"specversion":"0.3","id":"x","type":"t","source":"s"}}}""", "specversion")]
-    [InlineData("InboundEvents", """{"Data":{"message":"e30="}}""", "not an inbound event")] // base64 of {}
-    [InlineData("InboundEvents", """{"Data":{"message":"cGxhaW4gdGV4dA=="}}""", "not an inbound event")] // base64 of plain text
-    [InlineData("InboundEvents", """{"Data":{"message":"\"plain text\""}}""", "not an inbound event")] // a JSON string literal
+    // An event that arrives whole but cannot be read is no protocol error: it is parked, see AcsPayloadToleranceTests.
+    // A Service Bus body the host could not have sent (with dataType binary it is always base64) is one: 400.
     [InlineData("InboundEvents", """{"Data":{"message":"{}"}}""", "neither base64")]
     [InlineData("InboundEvents", """{"Data":{"message":"//79"}}""", "not UTF-8")]
     [InlineData("InboundEvents", """{"Data":{"message":42}}""", "base64 string")]

@@ -28,7 +28,7 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var applied = Assert.Single(counter.Events);
         Assert.Equal(eventId, applied.Id);
-        Assert.Equal("+14255550100", applied.Data.GetProperty("From").GetString());
+        Assert.Equal("14255550100", applied.Data.GetProperty("From").GetString()); // as ACS's published sample writes it; the app reads it as +14255550100
         Assert.Equal("My parcel is late", applied.Data.GetProperty("Message").GetString());
         Assert.True((await app.Store.GetAsync(TableNames.InboundEvents, eventId, "processed", Ct))!.GetBoolean("Handled"));
         // Event Grid → inbound-events → the customer's case, routed by the ACD: nothing failed on the way.
@@ -76,16 +76,17 @@ public sealed class LocalModeTests(AzuriteFixture azurite)
     {
         await using var app = await RunningApp.StartAsync(new Dictionary<string, string?> { ["Local:MaxDeliveryCount"] = "3" });
 
-        using var accepted = await app.PostJsonAsync("/admin/functions/InboundEvents", """{"input":"this is not an event"}""");
+        // An outbound message that is not one fails its invocation (an unreadable ACS event would be parked instead, see docs/acs-payloads.md).
+        using var accepted = await app.PostJsonAsync("/admin/functions/OutboundMessages", """{"input":"this is not an event"}""");
         await app.LocalHost.WaitForIdleAsync(Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
         var listed = JsonNode.Parse(await app.Client.GetStringAsync("/admin/local/dead-letters", Ct))!.AsArray();
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var dead = Assert.Single(listed)!;
-        Assert.Equal("servicebus:inbound-events", dead["source"]!.GetValue<string>());
+        Assert.Equal("servicebus:outbound-messages", dead["source"]!.GetValue<string>());
         Assert.Equal("this is not an event", dead["body"]!.GetValue<string>());
         Assert.Equal(3, dead["deliveryCount"]!.GetValue<int>());
-        Assert.Contains("400", dead["reason"]!.GetValue<string>());
+        Assert.Contains("answered 500", dead["reason"]!.GetValue<string>());
         Assert.Equal(1, (await app.GetJsonAsync("/api/health"))["local"]!["deadLettered"]!.GetValue<int>());
     }
 

@@ -168,7 +168,7 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Forged_callbacks_get_401_and_malformed_ones_400_and_neither_touches_the_call()
+    public async Task Forged_callbacks_get_401_and_unreadable_ones_are_parked_and_neither_touches_the_call()
     {
         var (_, callId) = await CallSalesAsync("+14255550133");
         var before = await App.GetJsonAsync($"/api/calls/{callId}");
@@ -184,8 +184,11 @@ public sealed class VoiceEndToEndTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Post, signed.PathAndQuery) { Content = new StringContent("""[{"id":"x"}]""", Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new("Bearer", App.Services.GetRequiredService<CallbackTokenIssuer>().CreateToken());
         using var malformed = await App.Client.SendAsync(request, Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
-        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        // Answered 200 so ACS does not resend it, and parked for supervisors with its reason (docs/acs-payloads.md).
+        Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
+        var parked = (await App.GetJsonAsync("/api/supervisor/unprocessable?limit=500"))["events"]!.AsArray()
+            .Single(e => e!["reason"]!.GetValue<string>().StartsWith($"Call {callId}:", StringComparison.Ordinal))!;
+        Assert.Equal(("CallEvents", "x", """[{"id":"x"}]"""), (parked["source"]!.GetValue<string>(), parked["eventId"]!.GetValue<string>(), "[" + parked["payload"]!.GetValue<string>() + "]"));
 
         await App.LocalHost.WaitForIdleAsync(Ct);
         var after = await App.GetJsonAsync($"/api/calls/{callId}");

@@ -629,7 +629,12 @@ public sealed partial class CallAutomationSimulator
     private static JsonObject Result(int code, int subCode, string message) =>
         new() { ["code"] = code, ["subCode"] = subCode, ["message"] = message };
 
-    /// <summary>A CloudEvent 1.0 as ACS posts it to the callback URI, handed to the sink in the order it happened.</summary>
+    /// <summary>
+    /// A CloudEvent 1.0 as ACS posts it to the callback URI, handed to the sink in the order it happened: the attributes
+    /// (id, source "calling/callConnections/&lt;id&gt;", type, data, time, specversion, datacontenttype, subject) and data
+    /// fields of the recorded events in Azure/azure-sdk-for-java sdk/communication/azure-communication-callautomation/
+    /// src/test/java/com/azure/communication/callautomation/CallAutomationEventParserUnitTests.java.
+    /// </summary>
     private void Emit(SimulatedCallState call, string type, JsonObject specific, JsonObject? resultInformation)
     {
         if (!call.AppConnected || call.CallbackUri is null || call.CallConnectionId is null)

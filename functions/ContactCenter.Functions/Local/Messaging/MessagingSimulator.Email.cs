@@ -215,7 +215,11 @@ public sealed partial class MessagingSimulator
         return Convert.TryFromBase64String(base64, buffer, out var written) ? written : null;
     }
 
-    /// <summary>The Event Grid event ACS publishes per recipient once the receiving server has answered.</summary>
+    /// <summary>
+    /// The Event Grid event ACS publishes per recipient once the receiving server has answered; fields as in the SDK's
+    /// model and test (Azure/azure-sdk-for-go sdk/messaging/eventgrid/azsystemevents/system_events_test.go,
+    /// "deliveryAttemptTimestamp"; the docs page's sample spells it "deliveryAttemptTimeStamp", which the app reads too).
+    /// </summary>
     private JsonObject EmailDeliveryReport(EmailOperation operation, string recipient, string status, string details)
     {
         var sender = Text(operation.Message["senderAddress"])!;

@@ -130,14 +130,18 @@ public sealed partial class MessagingSimulator
         return result;
     }
 
-    /// <summary>The Event Grid event ACS publishes when the carrier reports on a text (data fields as ACS sends them).</summary>
+    /// <summary>
+    /// The Event Grid event ACS publishes when the carrier reports on a text, as the published sample writes it
+    /// (learn.microsoft.com/azure/event-grid/communication-services-telephony-sms-events): PascalCase fields, our number
+    /// without '+' ("From": "15555555555"), the recipient with it.
+    /// </summary>
     private JsonObject DeliveryReport(PhoneText text, bool failed)
     {
         var now = Timestamp();
         var data = new JsonObject
         {
             ["MessageId"] = text.MessageId,
-            ["From"] = text.From,
+            ["From"] = text.From.TrimStart('+'),
             ["To"] = text.To,
             ["DeliveryStatus"] = failed ? "Failed" : "Delivered",
             ["DeliveryStatusDetails"] = failed ? "The carrier could not deliver the message to the handset." : "No error.",
