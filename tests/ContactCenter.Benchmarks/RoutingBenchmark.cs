@@ -150,7 +150,8 @@ internal static class RoutingBenchmark
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static async Task<bool> IsListeningAsync(int port)
+    /// <summary>Is something accepting TCP connections on 127.0.0.1:port (Azurite, a fake namespace)?</summary>
+    internal static async Task<bool> IsListeningAsync(int port)
     {
         using var client = new TcpClient();
         try

@@ -331,33 +331,19 @@ internal static class ServiceBusSendBenchmark
             var azurite = new Azurite();
             foreach (var (tool, arguments, port) in new[] { ("azurite-table", "--tableHost 127.0.0.1 --tablePort 10002", 10002), ("azurite-blob", "--blobHost 127.0.0.1 --blobPort 10000", 10000) })
             {
-                if (await IsListeningAsync(port))
+                if (await RoutingBenchmark.IsListeningAsync(port))
                 {
                     continue;
                 }
                 var started = Process.Start(new ProcessStartInfo(Path.Combine(root, "node_modules", ".bin", tool),
                     $"{arguments} --inMemoryPersistence --skipApiVersionCheck --loose --silent --disableTelemetry") { UseShellExecute = false })!;
                 azurite._started.Add(started);
-                for (var i = 0; i < 300 && !await IsListeningAsync(port); i++)
+                for (var i = 0; i < 300 && !await RoutingBenchmark.IsListeningAsync(port); i++)
                 {
                     await Task.Delay(100);
                 }
             }
             return azurite;
-        }
-
-        private static async Task<bool> IsListeningAsync(int port)
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(1));
-                return true;
-            }
-            catch (Exception ex) when (ex is SocketException or TimeoutException)
-            {
-                return false;
-            }
         }
 
         public void Dispose()

@@ -141,21 +141,9 @@ public sealed partial class ProvisioningFactsTests
     {
         // Bicep's offline type index is generated from azure-rest-api-specs (Azure/bicep-types-az); an unknown
         // resource type@version is warning BCP081, so the zero-warning gate checks every API version in infra/.
-        var directory = Directory.CreateTempSubdirectory("bicep-apiversion-");
-        try
-        {
-            File.Copy(Path.Combine(BicepCli.InfraDirectory, "bicepconfig.json"), Path.Combine(directory.FullName, "bicepconfig.json"));
-            var probe = Path.Combine(directory.FullName, "probe.bicep");
-            File.WriteAllText(probe, "resource s 'Microsoft.ServiceBus/namespaces@2099-01-01' = {\n  name: 'x'\n  location: 'westeurope'\n}\n");
+        var result = BicepCli.Probe("resource s 'Microsoft.ServiceBus/namespaces@2099-01-01' = {\n  name: 'x'\n  location: 'westeurope'\n}\n", BicepCli.Build);
 
-            var result = BicepCli.Build(probe);
-
-            Assert.Contains(result.Diagnostics, d => d.Contains("BCP081", StringComparison.Ordinal));
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Contains(result.Diagnostics, d => d.Contains("BCP081", StringComparison.Ordinal));
     }
 
     private static IEnumerable<(string Title, string Query)> WorkbookTiles()

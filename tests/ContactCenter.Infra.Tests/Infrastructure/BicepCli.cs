@@ -32,6 +32,26 @@ public static class BicepCli
 
     public static Result Lint(string bicepFile) => Run("lint", bicepFile);
 
+    /// <summary>
+    /// Runs <paramref name="command"/> (<see cref="Build"/> or <see cref="Lint"/>) on a probe template written beside a
+    /// copy of infra/bicepconfig.json, so a test can prove what the gate catches under the project's own rules.
+    /// </summary>
+    public static Result Probe(string template, Func<string, Result> command)
+    {
+        var directory = Directory.CreateTempSubdirectory("bicep-probe-");
+        try
+        {
+            File.Copy(Path.Combine(InfraDirectory, "bicepconfig.json"), Path.Combine(directory.FullName, "bicepconfig.json"));
+            var probe = Path.Combine(directory.FullName, "probe.bicep");
+            File.WriteAllText(probe, template);
+            return command(probe);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     /// <summary>Compiles a template to ARM JSON, failing with the CLI's diagnostics if it does not compile cleanly.</summary>
     public static ArmTemplate Compile(string bicepFile)
     {

@@ -100,7 +100,10 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
         await CallbacksQueueInTheCallsSessionAsync(client, serviceBus);
     }
 
-    /// <summary>Call Automation callbacks in the Native AOT binary: signature checked, events read, queued in the call's session.</summary>
+    /// <summary>
+    /// Call Automation callbacks in the Native AOT binary: signature checked, events read, queued in the call's session;
+    /// a signed callback that is no event is answered 200 (so ACS does not resend it) and parked, never queued.
+    /// </summary>
     private static async Task CallbacksQueueInTheCallsSessionAsync(HttpClient client, FakeServiceBusNamespace serviceBus)
     {
         var signature = ContactCenter.Core.Voice.CallbackSignature.FromBase64(CallbackSecret);
@@ -113,7 +116,9 @@ public sealed class PublishedPackageTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, malformed.StatusCode);
+        var health = JsonNode.Parse(await client.GetStringAsync("/api/health", Ct))!;
+        Assert.Equal("CallEvents", health["unprocessable"]!["latest"]!["source"]!.GetValue<string>());
         var sent = Assert.Single(serviceBus.Messages, m => m.Queue == QueueNames.CallWork);
         Assert.Equal("call-aot", sent.SessionId);
         Assert.Equal(ContactCenter.Core.Voice.CallWorkKind.ProviderEvent, ContactCenter.Core.Voice.CallWork.FromJson(sent.Body).Kind);
