@@ -58,14 +58,7 @@ public sealed class ConversationRepository(IStateStore store, Workspace.ITimelin
             }
             try
             {
-                if (current is null)
-                {
-                    await store.InsertAsync(TableNames.Customers, repointed, ct);
-                }
-                else
-                {
-                    await store.ReplaceAsync(TableNames.Customers, repointed, current.ETag!, ct);
-                }
+                await store.WriteOverAsync(TableNames.Customers, repointed, current, ct);
                 return toCustomerId;
             }
             catch (StateStoreException) when (attempt < 5)

@@ -66,14 +66,7 @@ public sealed class UnprocessableEvents(IStateStore store, TimeProvider timeProv
             });
             try
             {
-                if (current is null)
-                {
-                    await store.InsertAsync(TableNames.UnprocessableEvents, entity, cancellationToken);
-                }
-                else
-                {
-                    await store.ReplaceAsync(TableNames.UnprocessableEvents, entity, current.ETag!, cancellationToken);
-                }
+                await store.WriteOverAsync(TableNames.UnprocessableEvents, entity, current, cancellationToken);
                 return parked;
             }
             catch (StateStoreException) when (attempt < 20)

@@ -148,14 +148,7 @@ internal sealed class AcdRepository(IStateStore store)
             var entity = new StateEntity(HandleTimePartition, StateKeys.ToSafeKey(queueId), new Dictionary<string, object?> { ["AverageSeconds"] = average, ["Count"] = count });
             try
             {
-                if (current is null)
-                {
-                    await store.InsertAsync(TableNames.Operations, entity, cancellationToken);
-                }
-                else
-                {
-                    await store.ReplaceAsync(TableNames.Operations, entity, current.ETag!, cancellationToken);
-                }
+                await store.WriteOverAsync(TableNames.Operations, entity, current, cancellationToken);
                 return;
             }
             catch (StateStoreException ex) when (ex is StatePreconditionFailedException or StateConflictException)

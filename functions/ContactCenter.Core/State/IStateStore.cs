@@ -81,3 +81,18 @@ public sealed record StateOperation(StateOperationKind Kind, StateEntity Entity,
         }
     }
 }
+
+/// <summary>Optimistic writes shared by every read → change → write loop.</summary>
+public static class StateStoreWrites
+{
+    /// <summary>
+    /// Writes <paramref name="entity"/> over what was read: inserted when <paramref name="current"/> is null (409 if
+    /// another writer inserted first), else replaced on the ETag read (412 if it changed meanwhile). The caller reads
+    /// again and retries on either.
+    /// </summary>
+    public static Task<string> WriteOverAsync(this IStateStore store, string table, StateEntity entity, StateEntity? current,
+        CancellationToken cancellationToken = default) =>
+        current is null
+            ? store.InsertAsync(table, entity, cancellationToken)
+            : store.ReplaceAsync(table, entity, current.ETag!, cancellationToken);
+}
